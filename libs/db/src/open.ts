@@ -1,0 +1,95 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import postgres from "postgres";
+import { PGlite } from "@electric-sql/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+
+/** What services query through: the same drizzle API on PostgreSQL and on embedded PGlite. */
+export type Database = PgDatabase<PgQueryResultHKT>;
+
+export interface DatabaseHandle {
+  readonly db: Database;
+  readonly embedded: boolean;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL URL; unset means embedded PGlite under dataDir. */
+  url: string | undefined;
+  dataDir: string;
+  /** The service's name: its schema and its migrations table. */
+  service: string;
+  migrationsFolder: string;
+  poolSize?: number;
+}
+
+/** Opens the service's database and applies its migrations before returning. */
+export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  const migrationConfig = {
+    migrationsFolder: opts.migrationsFolder,
+    migrationsSchema: "drizzle",
+    migrationsTable: `${opts.service}_migrations`,
+  };
+  if (opts.url) {
+    await migrateWithLock(opts.url, opts.service, migrationConfig);
+    const client = postgres(opts.url, {
+      max: opts.poolSize ?? 10,
+      onnotice: () => undefined,
+      connection: { application_name: `wms-${opts.service}` },
+    });
+    return { db: drizzlePostgres(client) as unknown as Database, embedded: false, close: () => client.end({ timeout: 5 }) };
+  }
+  const shared = await sharedPglite(opts.dataDir);
+  const db = drizzlePglite(shared.client);
+  await migratePglite(db, migrationConfig);
+  return { db: db as unknown as Database, embedded: true, close: () => shared.release() };
+}
+
+/**
+ * Replicas start together: a session advisory lock on one dedicated connection makes their
+ * migrations run one after another instead of racing on CREATE TABLE.
+ */
+async function migrateWithLock(
+  url: string,
+  service: string,
+  config: { migrationsFolder: string; migrationsSchema: string; migrationsTable: string },
+): Promise<void> {
+  const client = postgres(url, { max: 1, onnotice: () => undefined });
+  try {
+    await client`select pg_advisory_lock(hashtext(${`wms-migrate-${service}`}))`;
+    await migratePostgres(drizzlePostgres(client), config);
+  } finally {
+    await client.end({ timeout: 5 });
+  }
+}
+
+// One PGlite per data dir for the whole process: PGlite cannot be opened twice, and the
+// embedded mesh runs every service in this one process.
+const pglites = new Map<string, { client: PGlite; users: number }>();
+
+async function sharedPglite(dataDir: string): Promise<{ client: PGlite; release: () => Promise<void> }> {
+  let entry = pglites.get(dataDir);
+  if (!entry) {
+    const path = dataDir === ":memory:" ? undefined : join(dataDir, "pglite");
+    if (path) mkdirSync(path, { recursive: true });
+    entry = { client: new PGlite(path), users: 0 };
+    pglites.set(dataDir, entry);
+  }
+  entry.users += 1;
+  const current = entry;
+  await current.client.waitReady;
+  return {
+    client: current.client,
+    release: async () => {
+      current.users -= 1;
+      if (current.users === 0) {
+        pglites.delete(dataDir);
+        await current.client.close();
+      }
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import { Metadata, status as Status, type ServiceError, type StatusObject } from "@grpc/grpc-js";
+import { create, toBinary, fromBinary, type DescMessage, type Message } from "@bufbuild/protobuf";
+import { anyPack, anyUnpack, type Any } from "@bufbuild/protobuf/wkt";
+import { descriptorRegistry } from "@wms/proto/descriptors";
+import { DomainError, type ErrorKind, type FieldViolation } from "./domain-error.js";
+
+const codeOfKind: Record<ErrorKind, Status> = {
+  INVALID_ARGUMENT: Status.INVALID_ARGUMENT,
+  NOT_FOUND: Status.NOT_FOUND,
+  ALREADY_EXISTS: Status.ALREADY_EXISTS,
+  PERMISSION_DENIED: Status.PERMISSION_DENIED,
+  UNAUTHENTICATED: Status.UNAUTHENTICATED,
+  FAILED_PRECONDITION: Status.FAILED_PRECONDITION,
+  ABORTED: Status.ABORTED,
+  RESOURCE_EXHAUSTED: Status.RESOURCE_EXHAUSTED,
+  UNAVAILABLE: Status.UNAVAILABLE,
+  DEADLINE_EXCEEDED: Status.DEADLINE_EXCEEDED,
+  UNIMPLEMENTED: Status.UNIMPLEMENTED,
+  INTERNAL: Status.INTERNAL,
+};
+const kindOfCode = new Map<number, ErrorKind>(Object.entries(codeOfKind).map(([k, c]) => [c, k as ErrorKind]));
+
+const STATUS_DETAILS_KEY = "grpc-status-details-bin";
+
+function schema(name: string): DescMessage {
+  const desc = descriptorRegistry().getMessage(name);
+  if (!desc) throw new Error(`${name} missing from the descriptor image`);
+  return desc;
+}
+const schemas = {
+  status: () => schema("google.rpc.Status"),
+  errorInfo: () => schema("google.rpc.ErrorInfo"),
+  badRequest: () => schema("google.rpc.BadRequest"),
+};
+
+/**
+ * The one place a failure becomes a gRPC status. DomainErrors keep their kind and reason;
+ * anything else is INTERNAL with a generic message (the cause is logged by the caller, never sent).
+ */
+export function toServiceError(err: unknown, domain: string): Partial<StatusObject> {
+  if (!(err instanceof DomainError)) {
+    return { code: Status.INTERNAL, details: "internal error", metadata: detailsMetadata(Status.INTERNAL, "internal error", "INTERNAL", domain, {}, []) };
+  }
+  const code = codeOfKind[err.kind];
+  return {
+    code,
+    details: err.message,
+    metadata: detailsMetadata(code, err.message, err.reason, err.domain ?? domain, err.metadata, err.fieldViolations),
+  };
+}
+
+function detailsMetadata(
+  code: number,
+  message: string,
+  reason: string,
+  domain: string,
+  metadata: Record<string, string>,
+  violations: FieldViolation[],
+): Metadata {
+  const details: Any[] = [anyPack(schemas.errorInfo(), create(schemas.errorInfo(), { reason, domain, metadata }))];
+  if (violations.length > 0) {
+    details.push(anyPack(schemas.badRequest(), create(schemas.badRequest(), { fieldViolations: violations })));
+  }
+  const statusMessage = create(schemas.status(), { code, message, details });
+  const md = new Metadata();
+  md.set(STATUS_DETAILS_KEY, Buffer.from(toBinary(schemas.status(), statusMessage)));
+  return md;
+}
+
+export interface StatusDetails {
+  reason?: string;
+  domain?: string;
+  metadata: Record<string, string>;
+  fieldViolations: FieldViolation[];
+  /** Every detail as its Any, for re-encoding (the gateway writes them as JSON). */
+  details: Any[];
+}
+
+/** Reads google.rpc.Status details from a call's trailing metadata. */
+export function decodeStatusDetails(metadata: Metadata | undefined): StatusDetails {
+  const out: StatusDetails = { metadata: {}, fieldViolations: [], details: [] };
+  const raw = metadata?.get(STATUS_DETAILS_KEY)[0];
+  if (!(raw instanceof Buffer)) return out;
+  const statusMessage = fromBinary(schemas.status(), raw) as Message & { details: Any[] };
+  out.details = statusMessage.details;
+  for (const any of statusMessage.details) {
+    const info = anyUnpack(any, schemas.errorInfo()) as (Message & { reason: string; domain: string; metadata: Record<string, string> }) | undefined;
+    if (info) {
+      out.reason = info.reason;
+      out.domain = info.domain;
+      out.metadata = { ...info.metadata };
+    }
+    const bad = anyUnpack(any, schemas.badRequest()) as (Message & { fieldViolations: FieldViolation[] }) | undefined;
+    if (bad) out.fieldViolations = bad.fieldViolations.map((v) => ({ field: v.field, description: v.description }));
+  }
+  return out;
+}
+
+/**
+ * Turns a failed call to another service back into a DomainError, keeping its code, reason
+ * and field violations, so a caller can rethrow it (INSUFFICIENT_STOCK reaches the buyer as is).
+ */
+export function fromServiceError(err: unknown): DomainError {
+  if (err instanceof DomainError) return err;
+  const se = err as Partial<ServiceError>;
+  const kind = typeof se.code === "number" ? kindOfCode.get(se.code) ?? "INTERNAL" : "INTERNAL";
+  const details = decodeStatusDetails(se.metadata);
+  const message = se.details ?? (err instanceof Error ? err.message : "call failed");
+  return new DomainError(kind, details.reason ?? kind, message, details.fieldViolations, details.metadata, details.domain);
+}

@@ -1,0 +1,34 @@
+import { errors, type FieldViolation } from "./domain-error.js";
+
+/** Collects every field violation of a request, so one reply lists all of them. */
+export class Validator {
+  private readonly violations: FieldViolation[] = [];
+
+  check(ok: boolean, field: string, description: string): this {
+    if (!ok) this.violations.push({ field, description });
+    return this;
+  }
+
+  required(value: string, field: string): this {
+    return this.check(value.trim() !== "", field, "must not be empty");
+  }
+
+  maxLength(value: string, max: number, field: string): this {
+    return this.check(value.length <= max, field, `must be at most ${max} characters`);
+  }
+
+  positiveInt(value: number, field: string, max = Number.MAX_SAFE_INTEGER): this {
+    return this.check(Number.isSafeInteger(value) && value > 0 && value <= max, field, `must be a positive integer up to ${max}`);
+  }
+
+  get ok(): boolean {
+    return this.violations.length === 0;
+  }
+
+  /** Throws INVALID_ARGUMENT with every collected violation, if there is any. */
+  throwIfInvalid(): void {
+    if (this.violations.length > 0) {
+      throw errors.invalidArgument(this.violations, `invalid ${this.violations.map((v) => v.field).join(", ")}`);
+    }
+  }
+}

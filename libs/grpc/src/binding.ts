@@ -1,0 +1,25 @@
+import type { ServiceDefinition } from "@grpc/grpc-js";
+import type { CallContext } from "./context.js";
+
+export type UnaryHandler<Req, Res> = (request: Req, ctx: CallContext) => Promise<Res>;
+
+/** For a ts-proto service definition: one async handler per method, typed by its messages. */
+export type HandlersOf<D> = {
+  [K in keyof D]: D[K] extends {
+    requestDeserialize: (b: Buffer) => infer Req;
+    responseSerialize: (v: infer Res) => Buffer;
+  }
+    ? UnaryHandler<Req, Res>
+    : never;
+};
+
+export interface ServiceBinding {
+  /** Fully qualified, e.g. wms.user.v1.UserService (health and reflection use it). */
+  readonly name: string;
+  readonly definition: ServiceDefinition;
+  readonly handlers: Record<string, UnaryHandler<unknown, unknown>>;
+}
+
+export function bindService<D extends ServiceDefinition>(name: string, definition: D, handlers: HandlersOf<D>): ServiceBinding {
+  return { name, definition, handlers: handlers as unknown as Record<string, UnaryHandler<unknown, unknown>> };
+}

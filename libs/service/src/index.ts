@@ -1,0 +1,5 @@
+export { commonConfigSpec, peerNames, defaultPorts, type CommonConfig, type ServiceName } from "./config.js";
+export { type ServiceModule, type ServiceDeps, type StartedService } from "./module.js";
+export { Peers } from "./peers.js";
+export { startService, type RunningService, type SharedResources } from "./start.js";
+export { runStandalone } from "./standalone.js";

@@ -1,0 +1,22 @@
+import { ConfigError, type ConfigSpec } from "@wms/config";
+import { onShutdownSignal } from "@wms/grpc";
+import { createLogger } from "@wms/logging";
+import type { ServiceModule } from "./module.js";
+import { startService } from "./start.js";
+
+/** Runs one service as its own process (how Kubernetes runs it) until SIGTERM. */
+export async function runStandalone<S extends ConfigSpec>(module: ServiceModule<S>): Promise<void> {
+  const logger = createLogger("wms");
+  try {
+    const running = await startService(module, process.env, { logger });
+    onShutdownSignal(logger, () => running.stop());
+    logger.info({ service: module.name, address: running.server.address }, "ready");
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${module.name}: ${err.message}\n`);
+      process.exit(2);
+    }
+    logger.fatal({ err }, "failed to start");
+    process.exit(1);
+  }
+}

@@ -1,0 +1,78 @@
+import { loadConfig, type ConfigSpec } from "@wms/config";
+import { openDatabase } from "@wms/db";
+import { loadSigningKeys, TokenIssuer, TokenVerifier } from "@wms/auth";
+import { startGrpcServer, ServiceCredentials, type RunningServer, type Middleware } from "@wms/grpc";
+import { createLogger, type Logger } from "@wms/logging";
+import type { LockManager } from "@wms/locks";
+import { commonConfigSpec, defaultPorts } from "./config.js";
+import type { ServiceModule } from "./module.js";
+import { Peers } from "./peers.js";
+
+export interface RunningService {
+  readonly name: string;
+  readonly server: RunningServer;
+  /** Drain the server, stop background work, close clients and the database. */
+  stop(): Promise<void>;
+}
+
+/** What a process may share between the services it runs (the embedded mesh shares locks). */
+export interface SharedResources {
+  locks?: LockManager;
+  middleware?: Middleware[];
+  logger?: Logger;
+}
+
+/**
+ * Starts one service: config (every problem named), database and migrations, keys, peers,
+ * the gRPC server with health and reflection, demo data, then background work.
+ */
+export async function startService<S extends ConfigSpec>(
+  module: ServiceModule<S>,
+  env: NodeJS.ProcessEnv = process.env,
+  shared: SharedResources = {},
+): Promise<RunningService> {
+  const config = { ...loadConfig(commonConfigSpec, env), ...loadConfig(module.configSpec, env) };
+  const port = portFor(module.name, env);
+  const logger = (shared.logger ?? createLogger("wms")).child({ service: module.name });
+  const handle = await openDatabase({
+    url: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    service: module.name,
+    migrationsFolder: module.migrationsFolder,
+    poolSize: config.DB_POOL_SIZE,
+  });
+  const keys = loadSigningKeys({ privateKeyPem: config.JWT_PRIVATE_KEY, publicKeyPem: config.JWT_PUBLIC_KEY, dataDir: config.DATA_DIR });
+  const issuer = new TokenIssuer(keys.privateKey);
+  const peers = new Peers(config, new ServiceCredentials(issuer, module.name));
+  const started = await module.create({ config, db: handle.db, logger, peers, issuer, sharedLocks: shared.locks });
+  if (config.DEMO_DATA && started.seedDemoData) await started.seedDemoData();
+  const server = await startGrpcServer({
+    name: module.name,
+    host: config.HOST,
+    port,
+    services: started.bindings,
+    verifier: new TokenVerifier(keys.publicKey),
+    logger,
+    middleware: shared.middleware,
+  });
+  started.startBackground?.();
+  return {
+    name: module.name,
+    server,
+    async stop() {
+      await server.shutdown(config.SHUTDOWN_GRACE);
+      await started.stop?.();
+      peers.close();
+      await handle.close();
+    },
+  };
+}
+
+/** `PORT`, else `<NAME>_PORT`, else the service's default port. */
+function portFor(name: keyof typeof defaultPorts, env: NodeJS.ProcessEnv): number {
+  const raw = env.PORT ?? env[`${name.toUpperCase()}_PORT`];
+  if (raw === undefined || raw === "") return defaultPorts[name];
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`PORT=${raw} is not a port number`);
+  return n;
+}

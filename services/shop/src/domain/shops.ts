@@ -1,0 +1,40 @@
+import { errors, Validator } from "@wms/errors";
+import { newId } from "@wms/db";
+import type { ShopRepo } from "../db/repo.js";
+import type { ShopRow } from "../db/schema/shops.js";
+
+export const SHOP_NAME_MAX = 120;
+export const SHOP_DESCRIPTION_MAX = 2000;
+
+export interface ShopsDomain {
+  createShop(input: { ownerUserId: string; name: string; description: string }): Promise<ShopRow>;
+  getShop(shopId: string): Promise<ShopRow>;
+  listShops(filter: { ownerUserId?: string; afterId?: string; limit: number }): Promise<{ rows: ShopRow[]; hasMore: boolean }>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isId = (s: string): boolean => UUID.test(s);
+
+export function createShopsDomain(deps: { repo: ShopRepo; now?: () => Date }): ShopsDomain {
+  const now = deps.now ?? (() => new Date());
+  return {
+    async createShop({ ownerUserId, name, description }) {
+      new Validator()
+        .required(name, "name")
+        .maxLength(name, SHOP_NAME_MAX, "name")
+        .maxLength(description, SHOP_DESCRIPTION_MAX, "description")
+        .throwIfInvalid();
+      return deps.repo.insert({ shopId: newId(), ownerUserId, name: name.trim(), description: description.trim(), createTime: now() });
+    },
+    async getShop(shopId) {
+      const row = isId(shopId) ? await deps.repo.findById(shopId) : undefined;
+      if (!row) throw errors.notFound("shop", shopId);
+      return row;
+    },
+    async listShops({ ownerUserId, afterId, limit }) {
+      // One extra row tells whether another page exists.
+      const rows = await deps.repo.list({ ownerUserId, afterId, limit: limit + 1 });
+      return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
+    },
+  };
+}

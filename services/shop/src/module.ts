@@ -1,0 +1,35 @@
+import { fileURLToPath } from "node:url";
+import { bindService } from "@wms/grpc";
+import { ShopServiceService } from "@wms/proto/shop";
+import { serviceNames } from "@wms/proto/descriptors";
+import { demoShops } from "@wms/demo";
+import type { ServiceModule } from "@wms/service";
+import { shopConfigSpec } from "./config.js";
+import { createShopRepo } from "./db/repo.js";
+import { createShopsDomain } from "./domain/shops.js";
+import { createShop } from "./rpc/create-shop.js";
+import { getShop } from "./rpc/get-shop.js";
+import { listShops } from "./rpc/list-shops.js";
+
+export const shopService: ServiceModule<typeof shopConfigSpec> = {
+  name: "shop",
+  configSpec: shopConfigSpec,
+  migrationsFolder: fileURLToPath(new URL("../drizzle", import.meta.url)),
+  async create({ db }) {
+    const repo = createShopRepo(db);
+    const shops = createShopsDomain({ repo });
+    return {
+      bindings: [
+        bindService(serviceNames.shop, ShopServiceService, {
+          createShop: createShop(shops),
+          getShop: getShop(shops),
+          listShops: listShops(shops),
+        }),
+      ],
+      async seedDemoData() {
+        if ((await repo.count()) > 0) return;
+        for (const shop of demoShops) await repo.insert(shop);
+      },
+    };
+  },
+};

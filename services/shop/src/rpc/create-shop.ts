@@ -1,0 +1,25 @@
+import type { HandlersOf } from "@wms/grpc";
+import { errors } from "@wms/errors";
+import type { ShopServiceService } from "@wms/proto/shop";
+import { isId, type ShopsDomain } from "../domain/shops.js";
+import { toShopMessage } from "../mapping.js";
+
+/** A seller creates a shop they own; a service (registration) creates one for the user it names. */
+export function createShop(shops: ShopsDomain): HandlersOf<typeof ShopServiceService>["createShop"] {
+  return async (request, ctx) => {
+    const caller = ctx.requireAny();
+    let ownerUserId: string;
+    if (caller.kind === "service") {
+      if (!isId(request.ownerUserId)) throw errors.invalidArgument([{ field: "owner_user_id", description: "must be a user id" }]);
+      ownerUserId = request.ownerUserId;
+    } else {
+      ctx.requireUser("seller");
+      if (request.ownerUserId !== "" && request.ownerUserId !== caller.userId) {
+        throw errors.permissionDenied("a seller creates shops for themself only");
+      }
+      ownerUserId = caller.userId;
+    }
+    const row = await shops.createShop({ ownerUserId, name: request.name, description: request.description });
+    return { shop: toShopMessage(row) };
+  };
+}

@@ -1,0 +1,19 @@
+import { decodePageToken, encodePageToken, pageSize, type HandlersOf } from "@wms/grpc";
+import { errors } from "@wms/errors";
+import type { ShopServiceService } from "@wms/proto/shop";
+import { isId, type ShopsDomain } from "../domain/shops.js";
+import { toShopMessage } from "../mapping.js";
+
+/** Anyone may list shops, optionally of one owner. */
+export function listShops(shops: ShopsDomain): HandlersOf<typeof ShopServiceService>["listShops"] {
+  return async (request) => {
+    const limit = pageSize(request.pageSize);
+    const afterId = decodePageToken(request.pageToken);
+    if (request.ownerUserId !== "" && !isId(request.ownerUserId)) {
+      throw errors.invalidArgument([{ field: "owner_user_id", description: "must be a user id" }]);
+    }
+    const { rows, hasMore } = await shops.listShops({ ownerUserId: request.ownerUserId || undefined, afterId, limit });
+    const last = rows[rows.length - 1];
+    return { shops: rows.map(toShopMessage), nextPageToken: hasMore && last ? encodePageToken(last.shopId) : "" };
+  };
+}
