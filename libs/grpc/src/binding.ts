@@ -1,4 +1,5 @@
 import type { ServiceDefinition } from "@grpc/grpc-js";
+import { errors } from "@wms/errors";
 import type { CallContext } from "./context.js";
 
 export type UnaryHandler<Req, Res> = (request: Req, ctx: CallContext) => Promise<Res>;
@@ -22,4 +23,15 @@ export interface ServiceBinding {
 
 export function bindService<D extends ServiceDefinition>(name: string, definition: D, handlers: HandlersOf<D>): ServiceBinding {
   return { name, definition, handlers: handlers as unknown as Record<string, UnaryHandler<unknown, unknown>> };
+}
+
+/** Handlers answering UNIMPLEMENTED for every method: a contract published before its service. */
+export function unimplementedHandlers<D extends ServiceDefinition>(definition: D): HandlersOf<D> {
+  const handlers: Record<string, UnaryHandler<unknown, unknown>> = {};
+  for (const [name, method] of Object.entries(definition)) {
+    handlers[name] = async () => {
+      throw errors.unimplemented(method.path);
+    };
+  }
+  return handlers as HandlersOf<D>;
 }

@@ -1,5 +1,5 @@
 export { CallContext, type UserPrincipal, type ServicePrincipal } from "./context.js";
-export { bindService, type ServiceBinding, type UnaryHandler, type HandlersOf } from "./binding.js";
+export { bindService, unimplementedHandlers, type ServiceBinding, type UnaryHandler, type HandlersOf } from "./binding.js";
 export { startGrpcServer, type RunningServer, type ServerOptions, type Middleware } from "./server.js";
 export { createClient, ServiceCredentials, type PromiseClient, type CallOptions } from "./client.js";
 export { onShutdownSignal } from "./shutdown.js";

@@ -1,0 +1,49 @@
+import { ConfigError, loadConfig, env } from "@wms/config";
+import { onShutdownSignal } from "@wms/grpc";
+import { createLogger } from "@wms/logging";
+import { InProcessLockManager } from "@wms/locks";
+import { peerNames, startService, type RunningService } from "@wms/service";
+import { startGateway } from "@wms/gateway";
+import { serviceModules } from "./registry.js";
+
+// The whole mesh in one process: five gRPC servers on their own ports, talking over real
+// gRPC, sharing one embedded database (PGlite cannot be shared across processes) and one
+// in-process lock manager, plus the REST gateway.
+const logger = createLogger("wms");
+
+async function main(): Promise<void> {
+  const meshConfig = loadConfig({
+    GATEWAY_HOST: env.string("127.0.0.1", "the gateway's listen address"),
+    GATEWAY_PORT: env.port(8080),
+    GATEWAY_MAX_BODY: env.integer(1024 * 1024, 1024, 64 * 1024 * 1024),
+  });
+  const locks = new InProcessLockManager();
+  const running: RunningService[] = [];
+  for (const name of peerNames) {
+    running.push(await startService(serviceModules[name], { ...process.env, PORT: undefined }, { locks, logger }));
+  }
+  const upstreams = Object.fromEntries(running.map((s) => [s.name, s.server.address])) as Record<(typeof peerNames)[number], string>;
+  const gateway = await startGateway({
+    host: meshConfig.GATEWAY_HOST,
+    port: meshConfig.GATEWAY_PORT,
+    upstreams,
+    maxBodyBytes: meshConfig.GATEWAY_MAX_BODY,
+    logger,
+  });
+  onShutdownSignal(logger, async () => {
+    await gateway.close();
+    await Promise.all(running.map((s) => s.stop()));
+    await locks.close();
+  });
+  const grpcList = running.map((s) => `${s.name}=${s.server.address}`).join(" ");
+  process.stdout.write(`WMS mesh ready: REST ${gateway.url}  gRPC ${grpcList}\n`);
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  }
+  logger.fatal({ err }, "the mesh failed to start");
+  process.exit(1);
+});

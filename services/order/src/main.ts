@@ -1,0 +1,4 @@
+import { runStandalone } from "@wms/service";
+import { orderService } from "./module.js";
+
+await runStandalone(orderService);

@@ -1,0 +1,4 @@
+import { runStandalone } from "@wms/service";
+import { userService } from "./module.js";
+
+await runStandalone(userService);
