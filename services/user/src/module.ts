@@ -1,15 +1,47 @@
 import { fileURLToPath } from "node:url";
-import { bindService, unimplementedHandlers } from "@wms/grpc";
+import { bindService } from "@wms/grpc";
+import { hashPassword } from "@wms/auth";
 import { UserServiceService } from "@wms/proto/user";
 import { serviceNames } from "@wms/proto/descriptors";
+import { demoUsers, DEMO_PASSWORD } from "@wms/demo";
 import type { ServiceModule } from "@wms/service";
+import { userConfigSpec } from "./config.js";
+import { createUserRepo } from "./db/repo.js";
+import { createUsersDomain } from "./domain/users.js";
+import { register } from "./rpc/register.js";
+import { login } from "./rpc/login.js";
+import { getUser } from "./rpc/get-user.js";
 
-// Contract published, service not built yet: every RPC answers UNIMPLEMENTED.
-export const userService: ServiceModule<Record<string, never>> = {
+export const userService: ServiceModule<typeof userConfigSpec> = {
   name: "user",
-  configSpec: {},
+  configSpec: userConfigSpec,
   migrationsFolder: fileURLToPath(new URL("../drizzle", import.meta.url)),
-  async create() {
-    return { bindings: [bindService(serviceNames.user, UserServiceService, unimplementedHandlers(UserServiceService))] };
+  async create({ db, issuer, peers, config }) {
+    const repo = createUserRepo(db);
+    const users = createUsersDomain({
+      repo,
+      issuer,
+      accessTokenTtlMs: config.ACCESS_TOKEN_TTL,
+      createShop: async (shop) => {
+        await peers.shop().createShop(shop);
+      },
+    });
+    return {
+      bindings: [
+        bindService(serviceNames.user, UserServiceService, {
+          register: register(users),
+          login: login(users),
+          getUser: getUser(users),
+        }),
+      ],
+      async seedDemoData() {
+        if ((await repo.count()) > 0) return;
+        // Demo users are loaded directly: their password is shorter than new accounts may use.
+        const passwordHash = await hashPassword(DEMO_PASSWORD);
+        for (const u of demoUsers) {
+          await repo.insert({ userId: u.userId, email: u.email, phone: u.phone, role: u.role, createTime: new Date() }, passwordHash);
+        }
+      },
+    };
   },
 };

@@ -1,0 +1,77 @@
+import { errors, Validator } from "@wms/errors";
+import { hashPassword, verifyPassword, type TokenIssuer, type UserRole } from "@wms/auth";
+import { isUniqueViolation, newId } from "@wms/db";
+import type { UserRepo } from "../db/repo.js";
+import type { UserRow } from "../db/schema/users.js";
+import { validateRegistration, type RegistrationInput } from "./validation.js";
+
+/** Creates the shop of a new seller in the shop service; throws when it could not. */
+export type CreateShopForUser = (input: { ownerUserId: string; name: string; description: string }) => Promise<void>;
+
+export interface UsersDomain {
+  register(input: RegistrationInput): Promise<UserRow>;
+  login(login: string, password: string): Promise<{ token: string; expireTime: Date; user: UserRow }>;
+  getUser(userId: string): Promise<UserRow>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function createUsersDomain(deps: {
+  repo: UserRepo;
+  issuer: TokenIssuer;
+  createShop: CreateShopForUser;
+  accessTokenTtlMs: number;
+  now?: () => Date;
+}): UsersDomain {
+  const now = deps.now ?? (() => new Date());
+  // Verified against when the login is unknown, so both failures cost the same time.
+  const decoyHash = hashPassword("decoy password that never matches");
+
+  return {
+    async register(input) {
+      validateRegistration(input);
+      const role: UserRole = input.shopName.trim() !== "" ? "seller" : "buyer";
+      const row: UserRow = {
+        userId: newId(),
+        email: input.email === "" ? null : input.email.toLowerCase(),
+        phone: input.phone === "" ? null : input.phone,
+        role,
+        createTime: now(),
+      };
+      let user: UserRow;
+      try {
+        user = await deps.repo.insert(row, await hashPassword(input.password));
+      } catch (err) {
+        if (isUniqueViolation(err, "users_email_key")) throw errors.alreadyExists("EMAIL_TAKEN", "the email is already registered");
+        if (isUniqueViolation(err, "users_phone_key")) throw errors.alreadyExists("PHONE_TAKEN", "the phone is already registered");
+        throw err;
+      }
+      if (role === "seller") {
+        try {
+          await deps.createShop({ ownerUserId: user.userId, name: input.shopName, description: input.shopDescription });
+        } catch (err) {
+          // No seller without a shop: undo the user (a compensation, since the shop lives in
+          // another service's database and no transaction spans both).
+          await deps.repo.delete(user.userId);
+          throw err;
+        }
+      }
+      return user;
+    },
+
+    async login(login, password) {
+      new Validator().required(login, "login").required(password, "password").throwIfInvalid();
+      const found = await deps.repo.findByLogin(login.trim());
+      const ok = await verifyPassword(password, found?.passwordHash ?? (await decoyHash));
+      if (!found || !ok) throw errors.unauthenticated("the login or the password is wrong", "INVALID_CREDENTIALS");
+      const { token, expireTime } = await deps.issuer.issueUserToken(found.user.userId, found.user.role, deps.accessTokenTtlMs);
+      return { token, expireTime, user: found.user };
+    },
+
+    async getUser(userId) {
+      const row = UUID.test(userId) ? await deps.repo.findById(userId) : undefined;
+      if (!row) throw errors.notFound("user", userId);
+      return row;
+    },
+  };
+}

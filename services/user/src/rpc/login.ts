@@ -1,0 +1,12 @@
+import { toTimestamp, type HandlersOf } from "@wms/grpc";
+import type { UserServiceService } from "@wms/proto/user";
+import type { UsersDomain } from "../domain/users.js";
+import { toUserMessage } from "../mapping.js";
+
+/** Anyone may log in by email or phone. */
+export function login(users: UsersDomain): HandlersOf<typeof UserServiceService>["login"] {
+  return async (request) => {
+    const { token, expireTime, user } = await users.login(request.login, request.password);
+    return { accessToken: token, expireTime: toTimestamp(expireTime), user: toUserMessage(user) };
+  };
+}

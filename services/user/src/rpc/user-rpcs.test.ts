@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createClient, type PromiseClient } from "@wms/grpc";
+import { UserServiceService, Role } from "@wms/proto/user";
+import { ShopServiceService } from "@wms/proto/shop";
+import { DomainError } from "@wms/errors";
+import { createTestDatabase, startTestService, testTokens, type TestService } from "@wms/testing";
+import { shopService } from "@wms/shop-service";
+import { userService } from "../module.js";
+
+const tokens = testTokens();
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let shop: TestService;
+let user: TestService;
+let orphanUser: TestService;
+let users: PromiseClient<typeof UserServiceService>;
+let usersWithoutShopService: PromiseClient<typeof UserServiceService>;
+let shops: PromiseClient<typeof ShopServiceService>;
+
+beforeAll(async () => {
+  database = await createTestDatabase("user");
+  const keys = { DATABASE_URL: database.url, JWT_PRIVATE_KEY: tokens.privateKeyPem, JWT_PUBLIC_KEY: tokens.publicKeyPem };
+  shop = await startTestService(shopService, keys);
+  user = await startTestService(userService, { ...keys, SHOP_SERVICE_ADDR: shop.address });
+  // A second user-service instance whose shop service is unreachable.
+  orphanUser = await startTestService(userService, { ...keys, SHOP_SERVICE_ADDR: "127.0.0.1:1" });
+  users = createClient(UserServiceService, user.address);
+  usersWithoutShopService = createClient(UserServiceService, orphanUser.address);
+  shops = createClient(ShopServiceService, shop.address);
+});
+afterAll(async () => {
+  users?.close();
+  usersWithoutShopService?.close();
+  shops?.close();
+  await orphanUser?.stop();
+  await user?.stop();
+  await shop?.stop();
+  await database?.drop();
+});
+
+async function rejection(p: Promise<unknown>): Promise<DomainError> {
+  const err = await p.then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(DomainError);
+  return err as DomainError;
+}
+
+const registration = (n: string, shopName = "") => ({
+  email: `User.${n}@Example.com`,
+  phone: `0811000000${n.padStart(2, "0")}`,
+  password: "correct horse",
+  shopName,
+  shopDescription: "",
+});
+
+describe("UserService", () => {
+  it("registers a buyer and logs in by email (any case) and by phone", async () => {
+    const { user: created } = await users.register(registration("1"));
+    expect(created?.role).toBe(Role.ROLE_BUYER);
+    expect(created?.email).toBe("user.1@example.com");
+    const byEmail = await users.login({ login: "USER.1@example.com", password: "correct horse" });
+    expect(byEmail.accessToken).not.toBe("");
+    expect(byEmail.user?.userId).toBe(created?.userId);
+    const byPhone = await users.login({ login: "081100000001", password: "correct horse" });
+    expect(byPhone.user?.userId).toBe(created?.userId);
+    const me = await users.getUser({ userId: "me" }, { bearerToken: byPhone.accessToken });
+    expect(me.user?.userId).toBe(created?.userId);
+  });
+
+  it("gives the same INVALID_CREDENTIALS for a wrong password and an unknown login", async () => {
+    await users.register(registration("2"));
+    const wrong = await rejection(users.login({ login: "user.2@example.com", password: "wrong password" }));
+    const unknown = await rejection(users.login({ login: "nobody@example.com", password: "wrong password" }));
+    for (const e of [wrong, unknown]) {
+      expect(e.kind).toBe("UNAUTHENTICATED");
+      expect(e.reason).toBe("INVALID_CREDENTIALS");
+    }
+    expect(wrong.message).toBe(unknown.message);
+  });
+
+  it("refuses duplicates with EMAIL_TAKEN and PHONE_TAKEN", async () => {
+    await users.register(registration("3"));
+    const sameEmail = await rejection(users.register({ ...registration("3"), phone: "0899999999" }));
+    expect([sameEmail.kind, sameEmail.reason]).toEqual(["ALREADY_EXISTS", "EMAIL_TAKEN"]);
+    const samePhone = await rejection(users.register({ ...registration("3"), email: "other3@example.com" }));
+    expect([samePhone.kind, samePhone.reason]).toEqual(["ALREADY_EXISTS", "PHONE_TAKEN"]);
+  });
+
+  it("makes a seller with a shop when shop_name is given", async () => {
+    const { user: seller } = await users.register(registration("4", "Seller Four's Shop"));
+    expect(seller?.role).toBe(Role.ROLE_SELLER);
+    const owned = await shops.listShops({ ownerUserId: seller!.userId, pageSize: 10, pageToken: "" });
+    expect(owned.shops.map((s) => s.name)).toEqual(["Seller Four's Shop"]);
+  });
+
+  it("leaves no user behind when the shop cannot be created", async () => {
+    const failed = await rejection(usersWithoutShopService.register(registration("5", "Never Made")));
+    expect(failed.kind).toBe("UNAVAILABLE");
+    const login = await rejection(users.login({ login: "user.5@example.com", password: "correct horse" }));
+    expect(login.reason).toBe("INVALID_CREDENTIALS");
+    // The email is free again.
+    const { user: retried } = await users.register(registration("5", "Made Now"));
+    expect(retried?.role).toBe(Role.ROLE_SELLER);
+  });
+
+  it("validates every field and writes nothing on bad input", async () => {
+    const bad = await rejection(users.register({ email: "not-an-email", phone: "123", password: "short", shopName: "", shopDescription: "" }));
+    expect(bad.kind).toBe("INVALID_ARGUMENT");
+    expect(bad.fieldViolations.map((v) => v.field).sort()).toEqual(["email", "password", "phone"]);
+  });
+
+  it("lets a user read only themself, and a service anyone", async () => {
+    const { user: a } = await users.register(registration("6"));
+    const { user: b } = await users.register(registration("7"));
+    const tokenA = (await users.login({ login: a!.email, password: "correct horse" })).accessToken;
+    expect((await rejection(users.getUser({ userId: b!.userId }, { bearerToken: tokenA }))).kind).toBe("PERMISSION_DENIED");
+    expect((await rejection(users.getUser({ userId: "me" }))).kind).toBe("UNAUTHENTICATED");
+    const asService = await users.getUser({ userId: b!.userId }, { bearerToken: await tokens.service("order") });
+    expect(asService.user?.email).toBe(b!.email);
+  });
+});
