@@ -1,0 +1,105 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+const names = ["user", "shop", "product", "warehouse", "order"] as const;
+export type MeshServiceName = (typeof names)[number];
+
+export interface Mesh {
+  restUrl: string;
+  grpc: Record<MeshServiceName, string>;
+  /** Everything the mesh printed, for failure messages. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+/**
+ * Starts `services/mesh.ts` (what `npm start` runs) as its own process on free ports, with a
+ * fresh embedded database unless `env` sets DATABASE_URL, and waits for its ready line.
+ */
+export async function startMesh(env: Record<string, string> = {}): Promise<Mesh> {
+  const dataDir = mkdtempSync(join(tmpdir(), "wms-e2e-"));
+  const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()] as const))) as Record<MeshServiceName, number>;
+  const gatewayPort = await freePort();
+  const grpc = Object.fromEntries(names.map((n) => [n, `127.0.0.1:${ports[n]}`])) as Record<MeshServiceName, string>;
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, GATEWAY_PORT: String(gatewayPort), LOG_LEVEL: "warn", ...env };
+  for (const n of names) {
+    childEnv[`${n.toUpperCase()}_PORT`] = String(ports[n]);
+    childEnv[`${n.toUpperCase()}_SERVICE_ADDR`] = grpc[n];
+  }
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "services/mesh.ts"], { cwd: repoRoot, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`mesh not ready after 90 s:\n${output}`)), 90_000);
+    const check = setInterval(() => {
+      if (output.includes("WMS mesh ready")) {
+        clearInterval(check);
+        clearTimeout(timer);
+        resolve();
+      }
+    }, 50);
+    void exited.then((code) => {
+      clearInterval(check);
+      clearTimeout(timer);
+      reject(new Error(`mesh exited with ${code} before ready:\n${output}`));
+    });
+  });
+  return {
+    restUrl: `http://127.0.0.1:${gatewayPort}`,
+    grpc,
+    output: () => output,
+    async stop() {
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+      await exited;
+      clearTimeout(timer);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A small REST client for the gateway: JSON in, status and JSON out. */
+export function restClient(baseUrl: string) {
+  return async function call(method: string, path: string, opts: { body?: unknown; token?: string; rawBody?: string } = {}) {
+    const headers: Record<string, string> = {};
+    if (opts.body !== undefined || opts.rawBody !== undefined) headers["content-type"] = "application/json";
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers,
+      body: opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
+    });
+    const text = await res.text();
+    let json: Record<string, unknown> = {};
+    try {
+      json = text === "" ? {} : (JSON.parse(text) as Record<string, unknown>);
+    } catch {
+      json = { raw: text };
+    }
+    return { status: res.status, json };
+  };
+}
+
+/** The ErrorInfo reason inside a google.rpc.Status JSON body. */
+export function errorReason(body: Record<string, unknown>): string | undefined {
+  const details = (body.details ?? []) as Array<Record<string, unknown>>;
+  const info = details.find((d) => String(d["@type"]).endsWith("google.rpc.ErrorInfo"));
+  return info?.reason as string | undefined;
+}
