@@ -1,0 +1,81 @@
+import { getOption, hasOption, type DescExtension, type DescMethod, type FileRegistry } from "@bufbuild/protobuf";
+import { serviceNames } from "@wms/proto/descriptors";
+import { matchPathTemplate, parsePathTemplate, specificity, type PathTemplate } from "./path-template.js";
+import { resolveFieldPath, urlSettableLeaf } from "./request-message.js";
+
+export type UpstreamName = keyof typeof serviceNames;
+
+/** One REST binding of one RPC, from its google.api.http annotation. */
+export interface Route {
+  httpMethod: string;
+  template: PathTemplate;
+  /** "" (fields from the query), "*" (the body is the message) or the field the body fills. */
+  body: string;
+  method: DescMethod;
+  upstream: UpstreamName;
+}
+
+/** The shape of google.api.HttpRule as the dynamic descriptors decode it. */
+interface HttpRule {
+  pattern: { case: "get" | "put" | "post" | "delete" | "patch"; value: string } | { case: "custom"; value: { kind: string; path: string } } | { case: undefined };
+  body: string;
+  additionalBindings: HttpRule[];
+}
+
+/**
+ * Every annotated method of the five services, most specific template first. An RPC without
+ * google.api.http gets no route: internal RPCs are unreachable from outside by construction.
+ */
+export function buildRoutes(registry: FileRegistry): Route[] {
+  const extension = registry.getExtension("google.api.http");
+  if (!extension) throw new Error("google.api.http missing from the descriptor registry");
+  const routes: Route[] = [];
+  for (const [upstream, serviceName] of Object.entries(serviceNames) as Array<[UpstreamName, string]>) {
+    const service = registry.getService(serviceName);
+    if (!service) throw new Error(`${serviceName} missing from the descriptor registry`);
+    for (const method of service.methods) {
+      if (method.methodKind !== "unary" || !hasOption(method, extension)) continue;
+      const rule = getOption(method, extension as DescExtension) as unknown as HttpRule;
+      for (const binding of [rule, ...rule.additionalBindings]) routes.push(routeOf(binding, method, upstream));
+    }
+  }
+  return routes.sort((a, b) => specificity(b.template) - specificity(a.template));
+}
+
+function routeOf(rule: HttpRule, method: DescMethod, upstream: UpstreamName): Route {
+  const where = `${method.parent.typeName}.${method.name}`;
+  let httpMethod: string;
+  let path: string;
+  if (rule.pattern.case === undefined) throw new Error(`${where}: google.api.http has no pattern`);
+  if (rule.pattern.case === "custom") {
+    httpMethod = rule.pattern.value.kind.toUpperCase();
+    path = rule.pattern.value.path;
+  } else {
+    httpMethod = rule.pattern.case.toUpperCase();
+    path = rule.pattern.value;
+  }
+  const template = parsePathTemplate(path);
+  // Checked now so a template naming a missing field stops the gateway at start.
+  for (const segment of template.segments) {
+    if (segment.kind === "variable") urlSettableLeaf(resolveFieldPath(method.input, segment.fieldPath), segment.fieldPath);
+  }
+  if (rule.body !== "" && rule.body !== "*") resolveFieldPath(method.input, rule.body);
+  return { httpMethod, template, body: rule.body, method, upstream };
+}
+
+export type RouteMatch =
+  | { kind: "found"; route: Route; params: Record<string, string> }
+  | { kind: "method-not-allowed"; allowed: string[] }
+  | { kind: "not-found" };
+
+/** The route for a request; a path served under other HTTP methods is a 405, not a 404. */
+export function findRoute(routes: Route[], httpMethod: string, path: string): RouteMatch {
+  const allowed = new Set<string>();
+  for (const route of routes) {
+    const params = matchPathTemplate(route.template, path);
+    if (!params) continue;
+    if (route.httpMethod === httpMethod) return { kind: "found", route, params };
+    allowed.add(route.httpMethod);
+  }
+  return allowed.size > 0 ? { kind: "method-not-allowed", allowed: [...allowed].sort() } : { kind: "not-found" };
+}

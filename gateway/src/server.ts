@@ -1,0 +1,159 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { status as GrpcStatus } from "@grpc/grpc-js";
+import { toJson, type FileRegistry } from "@bufbuild/protobuf";
+import type { Any } from "@bufbuild/protobuf/wkt";
+import type { Logger } from "@wms/logging";
+import { descriptorRegistry } from "@wms/proto/descriptors";
+import { httpStatusOf } from "./http-status.js";
+import { BodyTooLargeError, DEFAULT_MAX_BODY_BYTES, readBody } from "./request-body.js";
+import { buildRequestMessage, TranscodeError } from "./request-message.js";
+import { buildRoutes, findRoute, type Route, type UpstreamName } from "./routes.js";
+import { detailsFromTrailers, statusJson } from "./status-body.js";
+import { isServiceError, UpstreamClients } from "./upstream.js";
+
+export interface GatewayOptions {
+  host: string;
+  port: number;
+  /** host:port of each service. */
+  upstreams: Record<UpstreamName, string>;
+  /** Largest accepted request body; default 1 MiB. */
+  maxBodyBytes?: number;
+  logger: Logger;
+}
+
+export interface RunningGateway {
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+interface Reply {
+  status: number;
+  body: string;
+  headers?: Record<string, string>;
+}
+
+/** The REST → gRPC gateway: routes come from the google.api.http annotations of the contracts. */
+export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
+  const registry = descriptorRegistry();
+  const routes = buildRoutes(registry);
+  const clients = new UpstreamClients();
+  const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const { logger } = opts;
+
+  const transcode = async (req: IncomingMessage, url: RequestTarget): Promise<Reply> => {
+    const httpMethod = req.method ?? "GET";
+    const match = findRoute(routes, httpMethod, url.pathname);
+    if (match.kind === "not-found") {
+      return statusReply(registry, 404, GrpcStatus.NOT_FOUND, `no route for ${httpMethod} ${url.pathname}`);
+    }
+    if (match.kind === "method-not-allowed") {
+      const reply = statusReply(registry, 405, GrpcStatus.UNIMPLEMENTED, `${url.pathname} does not accept ${httpMethod}`);
+      return { ...reply, headers: { allow: match.allowed.join(", ") } };
+    }
+    const { route, params } = match;
+    const bodyText = await readBody(req, maxBodyBytes);
+    const request = buildRequestMessage({ input: route.method.input, body: route.body }, params, url.searchParams, bodyText, registry);
+    try {
+      const response = await clients.call(opts.upstreams[route.upstream], route.method, request, req.headers.authorization);
+      return { status: 200, body: JSON.stringify(toJson(route.method.output, response, { registry, alwaysEmitImplicit: true })) };
+    } catch (err) {
+      if (!isServiceError(err)) throw err;
+      return upstreamFailure(registry, route, err.code, err.details, detailsFromTrailers(err.metadata), logger);
+    }
+  };
+
+  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = performance.now();
+    const url = requestTarget(req.url ?? "/");
+    let reply: Reply;
+    try {
+      reply = await transcode(req, url);
+    } catch (err) {
+      reply = gatewayFailure(registry, err, logger);
+    }
+    res.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
+    res.end(reply.body);
+    const ms = Math.round((performance.now() - started) * 10) / 10;
+    logger.info({ method: req.method, path: url.pathname, status: reply.status, ms }, "http request");
+  };
+
+  const server = createServer((req, res) => {
+    serve(req, res).catch((err: unknown) => logger.error({ err }, "gateway could not answer"));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
+  logger.info({ url: `http://${host}:${port}`, routes: routes.length }, "gateway listening");
+  return {
+    port,
+    url: `http://${host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        // Stops accepting, lets in-flight requests finish, then drops the channels upstream.
+        server.close((err) => {
+          clients.close();
+          if (err) reject(err);
+          else resolve();
+        });
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+interface RequestTarget {
+  /** Still percent-encoded: the template matcher decodes each segment itself. */
+  pathname: string;
+  searchParams: URLSearchParams;
+}
+
+/**
+ * Splits the request target by hand: `new URL` would resolve `..` and read `//host/...` as an
+ * authority, so the path routed would not be the path sent.
+ */
+function requestTarget(raw: string): RequestTarget {
+  const question = raw.indexOf("?");
+  if (question < 0) return { pathname: raw, searchParams: new URLSearchParams() };
+  return { pathname: raw.slice(0, question), searchParams: new URLSearchParams(raw.slice(question + 1)) };
+}
+
+function statusReply(registry: FileRegistry, httpStatus: number, code: number, message: string, details: Any[] = []): Reply {
+  return { status: httpStatus, body: statusJson(registry, code, message, details) };
+}
+
+/**
+ * A failed upstream call. Our services always attach details (ErrorInfo at least); a failure
+ * without them came from the transport (unreachable service, deadline), whose text names
+ * internal addresses, so the client gets a generic message and the log keeps the original.
+ */
+function upstreamFailure(
+  registry: FileRegistry,
+  route: Route,
+  code: number,
+  message: string,
+  details: Any[],
+  logger: Logger,
+): Reply {
+  if (details.length > 0) return statusReply(registry, httpStatusOf(code), code, message, details);
+  const name = GrpcStatus[code]?.toLowerCase().replace(/_/g, " ") ?? "failed";
+  logger.warn({ upstream: route.upstream, code: GrpcStatus[code], detail: message }, "upstream call failed");
+  return statusReply(registry, httpStatusOf(code), code, `${route.upstream} service: ${name}`);
+}
+
+/** Failures of the gateway's own steps; anything unexpected is a 500 without its cause. */
+function gatewayFailure(registry: FileRegistry, err: unknown, logger: Logger): Reply {
+  if (err instanceof TranscodeError) return statusReply(registry, 400, GrpcStatus.INVALID_ARGUMENT, err.message);
+  if (err instanceof BodyTooLargeError) {
+    // The rest of the body is not read, so the connection cannot carry another request.
+    return { ...statusReply(registry, 413, GrpcStatus.RESOURCE_EXHAUSTED, err.message), headers: { connection: "close" } };
+  }
+  logger.error({ err }, "gateway request failed");
+  return statusReply(registry, 500, GrpcStatus.INTERNAL, "internal error");
+}

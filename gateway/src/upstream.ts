@@ -1,0 +1,53 @@
+import { Client, credentials, Metadata, type ServiceError } from "@grpc/grpc-js";
+import { fromBinary, toBinary, type DescMethod, type Message } from "@bufbuild/protobuf";
+
+const DEADLINE_MS = 30_000;
+
+/**
+ * One grpc-js channel per upstream address, reused for every request. Messages cross as
+ * bytes from the dynamic descriptors, so no generated client is involved.
+ */
+export class UpstreamClients {
+  private readonly clients = new Map<string, Client>();
+
+  /** Calls `method` on `address`; rejects with the grpc-js ServiceError (code, details, trailers). */
+  call(address: string, method: DescMethod, request: Message, authorization: string | undefined): Promise<Message> {
+    const metadata = new Metadata();
+    if (authorization !== undefined) metadata.set("authorization", authorization);
+    const path = `/${method.parent.typeName}/${method.name}`;
+    return new Promise((resolve, reject) => {
+      this.client(address).makeUnaryRequest(
+        path,
+        (value: Message) => Buffer.from(toBinary(method.input, value)),
+        (bytes: Buffer): Message => fromBinary(method.output, bytes),
+        request,
+        metadata,
+        { deadline: new Date(Date.now() + DEADLINE_MS) },
+        (err: ServiceError | null, response?: Message) => {
+          if (err) reject(err);
+          else if (response) resolve(response);
+          else reject(new Error(`${path} returned no message`));
+        },
+      );
+    });
+  }
+
+  close(): void {
+    for (const client of this.clients.values()) client.close();
+    this.clients.clear();
+  }
+
+  private client(address: string): Client {
+    let client = this.clients.get(address);
+    if (!client) {
+      client = new Client(address, credentials.createInsecure());
+      this.clients.set(address, client);
+    }
+    return client;
+  }
+}
+
+/** A failed call's gRPC status, as grpc-js reports it (a numeric code and the status message). */
+export function isServiceError(err: unknown): err is ServiceError {
+  return err instanceof Error && typeof (err as Partial<ServiceError>).code === "number" && "metadata" in err;
+}
