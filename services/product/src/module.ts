@@ -1,15 +1,44 @@
 import { fileURLToPath } from "node:url";
-import { bindService, unimplementedHandlers } from "@wms/grpc";
+import { bindService } from "@wms/grpc";
 import { ProductServiceService } from "@wms/proto/product";
 import { serviceNames } from "@wms/proto/descriptors";
+import { demoProducts } from "@wms/demo";
 import type { ServiceModule } from "@wms/service";
+import { productConfigSpec } from "./config.js";
+import { createProductRepo } from "./db/repo.js";
+import { createProductsDomain } from "./domain/products.js";
+import { createShopOwners } from "./peers/shop-owners.js";
+import { warehouseAvailability } from "./peers/warehouse-availability.js";
+import { createProduct } from "./rpc/create-product.js";
+import { getProduct } from "./rpc/get-product.js";
+import { listProducts } from "./rpc/list-products.js";
+import { batchGetProducts } from "./rpc/batch-get-products.js";
 
-// Contract published, service not built yet: every RPC answers UNIMPLEMENTED.
-export const productService: ServiceModule<Record<string, never>> = {
+export const productService: ServiceModule<typeof productConfigSpec> = {
   name: "product",
-  configSpec: {},
+  configSpec: productConfigSpec,
   migrationsFolder: fileURLToPath(new URL("../drizzle", import.meta.url)),
-  async create() {
-    return { bindings: [bindService(serviceNames.product, ProductServiceService, unimplementedHandlers(ProductServiceService))] };
+  async create({ db, peers, config }) {
+    const repo = createProductRepo(db);
+    // Peer clients are made on first use: the warehouse may start after this service.
+    const availability = warehouseAvailability((request, opts) => peers.warehouse().getAvailability(request, opts));
+    const owners = createShopOwners((shopId, opts) => peers.shop().getShop({ shopId }, opts), config.SHOP_OWNER_CACHE_SIZE);
+    const products = createProductsDomain({ repo, availability });
+    return {
+      bindings: [
+        bindService(serviceNames.product, ProductServiceService, {
+          createProduct: createProduct(products, owners),
+          getProduct: getProduct(products),
+          listProducts: listProducts(products),
+          batchGetProducts: batchGetProducts(products),
+        }),
+      ],
+      async seedDemoData() {
+        if ((await repo.count()) > 0) return;
+        for (const { productId, shopId, name, description, priceCents } of demoProducts) {
+          await repo.insert({ productId, shopId, name, description, priceCents });
+        }
+      },
+    };
   },
 };

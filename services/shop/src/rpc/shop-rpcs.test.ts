@@ -71,6 +71,8 @@ describe("ShopService", () => {
     } while (pageToken);
     expect(names).toEqual(["s0", "s1", "s2", "s3", "s4"]);
     expect((await rejection(client.listShops({ ownerUserId: "", pageSize: 2, pageToken: "garbage" }))).kind).toBe("INVALID_ARGUMENT");
+    const crafted = Buffer.from(JSON.stringify({ k: "x' or 1=1" })).toString("base64url");
+    expect((await rejection(client.listShops({ ownerUserId: "", pageSize: 2, pageToken: crafted }))).kind).toBe("INVALID_ARGUMENT");
   });
 
   it("answers NOT_FOUND for an unknown or malformed id", async () => {

@@ -1,0 +1,103 @@
+import { errors, Validator } from "@wms/errors";
+import { isUniqueViolation, newId } from "@wms/db";
+import type { ProductRepo } from "../db/repo.js";
+import type { ProductRow } from "../db/schema/products.js";
+
+export const PRODUCT_NAME_MAX = 200;
+export const PRODUCT_DESCRIPTION_MAX = 5000;
+export const PRICE_CENTS_MAX = 1_000_000_000_000;
+export const BATCH_GET_MAX = 500;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isId = (s: string): boolean => UUID.test(s);
+
+/** Where available quantities come from (the warehouse service): one call for many products. */
+export interface AvailabilitySource {
+  /** Available units per product id; an id left out has none. Fails rather than guessing. */
+  availableQuantities(productIds: string[], opts: { deadline?: Date }): Promise<Map<string, number>>;
+}
+
+/** A product as callers see it: its row and, when asked for, what can be bought of it. */
+export interface ProductView {
+  row: ProductRow;
+  availableQuantity: number;
+}
+
+export interface ProductsDomain {
+  createProduct(input: { shopId: string; name: string; description: string; priceCents: number }): Promise<ProductRow>;
+  getProduct(productId: string, opts: { deadline?: Date }): Promise<ProductView>;
+  listProducts(filter: { shopId?: string; afterId?: string; limit: number; deadline?: Date }): Promise<{ products: ProductView[]; hasMore: boolean }>;
+  /** Known products of `productIds` in request order, each once; unknown and malformed ids are left out. */
+  batchGetProducts(productIds: string[], opts: { includeAvailability: boolean; deadline?: Date }): Promise<ProductView[]>;
+}
+
+export function createProductsDomain(deps: { repo: ProductRepo; availability: AvailabilitySource; now?: () => Date }): ProductsDomain {
+  const now = deps.now ?? (() => new Date());
+
+  // Every read of several products makes exactly one availability call, never one per product.
+  async function withAvailability(rows: ProductRow[], deadline: Date | undefined): Promise<ProductView[]> {
+    if (rows.length === 0) return [];
+    const quantities = await deps.availability.availableQuantities(
+      rows.map((r) => r.productId),
+      { deadline },
+    );
+    return rows.map((row) => ({ row, availableQuantity: quantities.get(row.productId) ?? 0 }));
+  }
+
+  return {
+    async createProduct({ shopId, name, description, priceCents }) {
+      const trimmedName = name.trim();
+      const trimmedDescription = description.trim();
+      new Validator()
+        .required(trimmedName, "name")
+        .maxLength(trimmedName, PRODUCT_NAME_MAX, "name")
+        .maxLength(trimmedDescription, PRODUCT_DESCRIPTION_MAX, "description")
+        .positiveInt(priceCents, "price_cents", PRICE_CENTS_MAX)
+        .throwIfInvalid();
+      try {
+        return await deps.repo.insert({
+          productId: newId(),
+          shopId,
+          name: trimmedName,
+          description: trimmedDescription,
+          priceCents,
+          createTime: now(),
+        });
+      } catch (err) {
+        if (isUniqueViolation(err, "products_shop_name_key")) {
+          throw errors.alreadyExists("PRODUCT_NAME_TAKEN", `the shop already has a product named "${trimmedName}"`);
+        }
+        throw err;
+      }
+    },
+
+    async getProduct(productId, { deadline }) {
+      const row = isId(productId) ? await deps.repo.findById(productId) : undefined;
+      if (!row) throw errors.notFound("product", productId);
+      const [view] = await withAvailability([row], deadline);
+      if (!view) throw new Error("availability lost a row");
+      return view;
+    },
+
+    async listProducts({ shopId, afterId, limit, deadline }) {
+      // One extra row tells whether another page exists.
+      const rows = await deps.repo.list({ shopId, afterId, limit: limit + 1 });
+      const page = rows.slice(0, limit);
+      return { products: await withAvailability(page, deadline), hasMore: rows.length > limit };
+    },
+
+    async batchGetProducts(productIds, { includeAvailability, deadline }) {
+      if (productIds.length > BATCH_GET_MAX) {
+        throw errors.invalidArgument([{ field: "product_ids", description: `must list at most ${BATCH_GET_MAX} ids` }]);
+      }
+      const wanted = [...new Set(productIds.filter(isId).map((id) => id.toLowerCase()))];
+      const found = new Map((await deps.repo.findByIds(wanted)).map((row) => [row.productId, row]));
+      const rows = wanted.flatMap((id) => {
+        const row = found.get(id);
+        return row ? [row] : [];
+      });
+      if (!includeAvailability) return rows.map((row) => ({ row, availableQuantity: 0 }));
+      return withAvailability(rows, deadline);
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import type { HandlersOf } from "@wms/grpc";
+import { errors } from "@wms/errors";
+import type { ProductServiceService } from "@wms/proto/product";
+import type { ProductsDomain } from "../domain/products.js";
+import type { ShopOwners } from "../peers/shop-owners.js";
+import { toProductMessage } from "../mapping.js";
+
+/** The shop's owner adds a product; it starts with no stock (stock is the warehouse's). */
+export function createProduct(products: ProductsDomain, owners: ShopOwners): HandlersOf<typeof ProductServiceService>["createProduct"] {
+  return async (request, ctx) => {
+    const seller = ctx.requireUser("seller");
+    if (request.shopId === "") throw errors.invalidArgument([{ field: "shop_id", description: "must not be empty" }]);
+    // Ownership before field checks: a stranger learns nothing about what a valid request is.
+    const owner = await owners.ownerOf(request.shopId, { deadline: ctx.deadline });
+    if (owner !== seller.userId) throw errors.permissionDenied("only the shop's owner may add products to it");
+    const row = await products.createProduct({
+      shopId: request.shopId.toLowerCase(),
+      name: request.name,
+      description: request.description,
+      priceCents: request.priceCents,
+    });
+    return { product: toProductMessage({ row, availableQuantity: 0 }) };
+  };
+}

@@ -1,0 +1,24 @@
+import { decodePageToken, encodePageToken, pageSize, type HandlersOf } from "@wms/grpc";
+import { errors, Validator } from "@wms/errors";
+import type { ProductServiceService } from "@wms/proto/product";
+import { isId, type ProductsDomain } from "../domain/products.js";
+import { toProductMessage } from "../mapping.js";
+
+/** Anyone may page through products, optionally of one shop. */
+export function listProducts(products: ProductsDomain): HandlersOf<typeof ProductServiceService>["listProducts"] {
+  return async (request, ctx) => {
+    const limit = pageSize(request.pageSize);
+    const afterId = decodePageToken(request.pageToken);
+    // A token is opaque to callers but must hold one of our ids before it reaches SQL.
+    if (afterId !== undefined && !isId(afterId)) {
+      throw errors.invalidArgument([{ field: "page_token", description: "is not a page token this service issued" }]);
+    }
+    new Validator().check(request.shopId === "" || isId(request.shopId), "shop_id", "must be a shop id").throwIfInvalid();
+    const page = await products.listProducts({ shopId: request.shopId || undefined, afterId, limit, deadline: ctx.deadline });
+    const last = page.products[page.products.length - 1];
+    return {
+      products: page.products.map(toProductMessage),
+      nextPageToken: page.hasMore && last ? encodePageToken(last.row.productId) : "",
+    };
+  };
+}
