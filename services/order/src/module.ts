@@ -1,15 +1,55 @@
 import { fileURLToPath } from "node:url";
-import { bindService, unimplementedHandlers } from "@wms/grpc";
+import { bindService } from "@wms/grpc";
 import { OrderServiceService } from "@wms/proto/order";
 import { serviceNames } from "@wms/proto/descriptors";
 import type { ServiceModule } from "@wms/service";
+import { orderConfigSpec } from "./config.js";
+import { createOrderRepo } from "./db/repo.js";
+import { createOrdersDomain } from "./domain/orders.js";
+import type { ProductCatalog, WarehouseReservations } from "./domain/ports.js";
+import { startSweeperLoop } from "./domain/sweeper.js";
+import { cancelOrder } from "./rpc/cancel-order.js";
+import { checkout } from "./rpc/checkout.js";
+import { getOrder } from "./rpc/get-order.js";
+import { listOrders } from "./rpc/list-orders.js";
+import { payOrder } from "./rpc/pay-order.js";
 
-// Contract published, service not built yet: every RPC answers UNIMPLEMENTED.
-export const orderService: ServiceModule<Record<string, never>> = {
+export const orderService: ServiceModule<typeof orderConfigSpec> = {
   name: "order",
-  configSpec: {},
+  configSpec: orderConfigSpec,
   migrationsFolder: fileURLToPath(new URL("../drizzle", import.meta.url)),
-  async create() {
-    return { bindings: [bindService(serviceNames.order, OrderServiceService, unimplementedHandlers(OrderServiceService))] };
+  async create({ db, config, peers, logger }) {
+    const repo = createOrderRepo(db);
+    const warehouse: WarehouseReservations = peers.warehouse();
+    const catalog: ProductCatalog = peers.product();
+    const orders = createOrdersDomain({ repo, warehouse, catalog, logger, reservationTtlMs: config.RESERVATION_TTL });
+    let sweeper: { stop(): Promise<void> } | undefined;
+    return {
+      bindings: [
+        bindService(serviceNames.order, OrderServiceService, {
+          checkout: checkout(orders),
+          getOrder: getOrder(orders),
+          listOrders: listOrders(orders),
+          payOrder: payOrder(orders),
+          cancelOrder: cancelOrder(orders),
+        }),
+      ],
+      startBackground() {
+        sweeper = startSweeperLoop(
+          {
+            repo,
+            warehouse,
+            now: () => new Date(),
+            logger,
+            batchSize: config.SWEEP_BATCH,
+            stalePendingAfterMs: config.STALE_PENDING_AFTER,
+          },
+          config.SWEEP_INTERVAL,
+        );
+      },
+      async stop() {
+        await sweeper?.stop();
+      },
+    };
   },
 };

@@ -1,0 +1,184 @@
+import { and, asc, desc, eq, inArray, isNull, lt, lte, or, type SQL } from "drizzle-orm";
+import type { Database } from "@wms/db";
+import { orders, type OrderRow, type OrderStatusValue } from "./schema/orders.js";
+import { orderItems, type OrderItemRow, type StoredAllocation } from "./schema/order-items.js";
+
+/** An order with its lines, in the order of the checkout request. */
+export interface OrderRecord extends OrderRow {
+  items: OrderItemRow[];
+}
+
+export interface NewOrder {
+  orderId: string;
+  userId: string;
+  idempotencyKey: string | null;
+  totalCents: number;
+  createTime: Date;
+  expireTime: Date;
+}
+
+export type NewOrderItem = Pick<OrderItemRow, "productId" | "position" | "quantity" | "unitPriceCents">;
+
+/** What the sweeper looks for: unpaid orders past their expiry, or checkouts stuck half-way. */
+export type SweepKind = "lapsed" | "stale";
+
+export const IDEMPOTENCY_CONSTRAINT = "orders_user_idempotency_key";
+
+/**
+ * Every status change is conditional on the status it leaves (`WHERE status = ...`) and says
+ * whether it happened: the warehouse decides what happened to the stock, and whoever comes
+ * second finds the order already moved and reads it back.
+ */
+export interface OrderRepo {
+  /** Throws a unique violation of IDEMPOTENCY_CONSTRAINT when the buyer already used the key. */
+  insertPending(order: NewOrder, items: NewOrderItem[]): Promise<OrderRecord>;
+  findById(orderId: string): Promise<OrderRecord | undefined>;
+  findByIdempotencyKey(userId: string, key: string): Promise<OrderRecord | undefined>;
+  /** Newest first (ids are time-ordered), before `beforeId` when given. */
+  list(filter: { userId: string; statuses: OrderStatusValue[]; beforeId?: string; limit: number }): Promise<OrderRecord[]>;
+  /** PENDING → PENDING_PAYMENT, recording the reservation's expiry and each line's allocations. */
+  completeReservation(orderId: string, expireTime: Date, allocations: Map<string, StoredAllocation[]>, now: Date): Promise<boolean>;
+  /** PENDING → FAILED; the idempotency key is freed so the buyer may try again with it. */
+  markFailed(orderId: string, reason: string, now: Date): Promise<boolean>;
+  /** The payer whose commit succeeded: from PENDING_PAYMENT, or filling in a PAID order found paid by someone else. */
+  markPaid(orderId: string, payTime: Date, paymentReference: string): Promise<boolean>;
+  /** The warehouse said the reservation is committed, but not to this caller (sweeper, cancel). */
+  markPaidByWarehouse(orderId: string, now: Date): Promise<boolean>;
+  markExpired(orderId: string, now: Date): Promise<boolean>;
+  markCancelled(orderId: string, now: Date): Promise<boolean>;
+  /**
+   * Claims up to `limit` orders due for the sweeper, skipping those another replica has
+   * locked or claimed, and marks them claimed until `claimUntil`.
+   */
+  claimDue(kind: SweepKind, cutoff: Date, now: Date, claimUntil: Date, limit: number): Promise<OrderRow[]>;
+  /** Gives a claimed order back at once (its handling failed), so the next sweep retries it. */
+  unclaim(orderId: string): Promise<void>;
+}
+
+export function createOrderRepo(db: Database): OrderRepo {
+  async function withItems(rows: OrderRow[]): Promise<OrderRecord[]> {
+    if (rows.length === 0) return [];
+    const items = await db
+      .select()
+      .from(orderItems)
+      .where(inArray(orderItems.orderId, rows.map((r) => r.orderId)))
+      .orderBy(asc(orderItems.orderId), asc(orderItems.position));
+    const byOrder = new Map<string, OrderItemRow[]>();
+    for (const item of items) {
+      const list = byOrder.get(item.orderId) ?? [];
+      list.push(item);
+      byOrder.set(item.orderId, list);
+    }
+    return rows.map((row) => ({ ...row, items: byOrder.get(row.orderId) ?? [] }));
+  }
+
+  async function one(where: SQL | undefined): Promise<OrderRecord | undefined> {
+    const rows = await db.select().from(orders).where(where).limit(1);
+    return (await withItems(rows))[0];
+  }
+
+  async function transition(orderId: string, from: SQL | undefined, set: Partial<OrderRow>): Promise<boolean> {
+    const updated = await db
+      .update(orders)
+      .set(set)
+      .where(and(eq(orders.orderId, orderId), from))
+      .returning({ orderId: orders.orderId });
+    return updated.length > 0;
+  }
+
+  return {
+    async insertPending(order, items) {
+      return db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(orders)
+          .values({ ...order, status: "PENDING", updateTime: order.createTime })
+          .returning();
+        if (!row) throw new Error("insert returned no row");
+        const itemRows = await tx
+          .insert(orderItems)
+          .values(items.map((item) => ({ ...item, orderId: order.orderId })))
+          .returning();
+        return { ...row, items: itemRows.sort((a, b) => a.position - b.position) };
+      });
+    },
+
+    findById: (orderId) => one(eq(orders.orderId, orderId)),
+
+    findByIdempotencyKey: (userId, key) => one(and(eq(orders.userId, userId), eq(orders.idempotencyKey, key))),
+
+    async list({ userId, statuses, beforeId, limit }) {
+      const conditions: SQL[] = [eq(orders.userId, userId), inArray(orders.status, statuses)];
+      if (beforeId) conditions.push(lt(orders.orderId, beforeId));
+      const rows = await db
+        .select()
+        .from(orders)
+        .where(and(...conditions))
+        .orderBy(desc(orders.orderId))
+        .limit(limit);
+      return withItems(rows);
+    },
+
+    async completeReservation(orderId, expireTime, allocations, now) {
+      return db.transaction(async (tx) => {
+        const updated = await tx
+          .update(orders)
+          .set({ status: "PENDING_PAYMENT", expireTime, updateTime: now })
+          .where(and(eq(orders.orderId, orderId), eq(orders.status, "PENDING")))
+          .returning({ orderId: orders.orderId });
+        if (updated.length === 0) return false;
+        for (const [productId, list] of allocations) {
+          await tx
+            .update(orderItems)
+            .set({ allocations: list })
+            .where(and(eq(orderItems.orderId, orderId), eq(orderItems.productId, productId)));
+        }
+        return true;
+      });
+    },
+
+    markFailed: (orderId, reason, now) =>
+      transition(orderId, eq(orders.status, "PENDING"), {
+        status: "FAILED",
+        failureReason: reason,
+        idempotencyKey: null,
+        updateTime: now,
+      }),
+
+    markPaid: (orderId, payTime, paymentReference) =>
+      transition(
+        orderId,
+        or(eq(orders.status, "PENDING_PAYMENT"), and(eq(orders.status, "PAID"), isNull(orders.paymentReference))),
+        { status: "PAID", payTime, paymentReference, updateTime: payTime },
+      ),
+
+    markPaidByWarehouse: (orderId, now) =>
+      transition(orderId, eq(orders.status, "PENDING_PAYMENT"), { status: "PAID", payTime: now, updateTime: now }),
+
+    markExpired: (orderId, now) =>
+      transition(orderId, eq(orders.status, "PENDING_PAYMENT"), { status: "EXPIRED", updateTime: now }),
+
+    markCancelled: (orderId, now) =>
+      transition(orderId, eq(orders.status, "PENDING_PAYMENT"), { status: "CANCELLED", updateTime: now }),
+
+    async claimDue(kind, cutoff, now, claimUntil, limit) {
+      const due =
+        kind === "lapsed"
+          ? and(eq(orders.status, "PENDING_PAYMENT"), lte(orders.expireTime, cutoff))
+          : and(eq(orders.status, "PENDING"), lte(orders.createTime, cutoff));
+      // SKIP LOCKED: replicas sweeping at the same moment each take different rows instead
+      // of queueing behind one another; the claim keeps them apart after this commits.
+      const candidates = db
+        .select({ orderId: orders.orderId })
+        .from(orders)
+        .where(and(due, or(isNull(orders.claimedUntil), lte(orders.claimedUntil, now))))
+        .orderBy(asc(kind === "lapsed" ? orders.expireTime : orders.createTime))
+        .limit(limit)
+        .for("update", { skipLocked: true });
+      return db.update(orders).set({ claimedUntil: claimUntil }).where(inArray(orders.orderId, candidates)).returning();
+    },
+
+    async unclaim(orderId) {
+      await db.update(orders).set({ claimedUntil: null }).where(eq(orders.orderId, orderId));
+    },
+  };
+}

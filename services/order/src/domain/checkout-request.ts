@@ -1,0 +1,76 @@
+import { errors, Validator, type FieldViolation } from "@wms/errors";
+import { isId } from "./ids.js";
+import type { PeerCallOptions, ProductCatalog } from "./ports.js";
+
+export const MAX_LINES = 100;
+export const MAX_QUANTITY = 10_000;
+export const MAX_IDEMPOTENCY_KEY = 200;
+
+export interface CheckoutLineInput {
+  productId: string;
+  quantity: number;
+}
+
+/** One product's line after duplicates were merged; `index` is its first line in the request. */
+export interface CheckoutLine {
+  productId: string;
+  quantity: number;
+  index: number;
+}
+
+export interface PricedLine extends CheckoutLine {
+  unitPriceCents: number;
+}
+
+/**
+ * Checks every field (all violations in one answer, proto field names) and merges duplicate
+ * product lines in the order they first appear.
+ */
+export function validateCheckout(items: CheckoutLineInput[], idempotencyKey: string): CheckoutLine[] {
+  const v = new Validator()
+    .check(items.length > 0, "items", "must contain at least one item")
+    .check(items.length <= MAX_LINES, "items", `must contain at most ${MAX_LINES} items`)
+    .maxLength(idempotencyKey, MAX_IDEMPOTENCY_KEY, "idempotency_key");
+  const merged = new Map<string, CheckoutLine>();
+  items.slice(0, MAX_LINES).forEach((item, index) => {
+    const productOk = isId(item.productId);
+    v.check(productOk, `items[${index}].product_id`, "must be a product id");
+    v.positiveInt(item.quantity, `items[${index}].quantity`, MAX_QUANTITY);
+    if (!productOk) return;
+    const key = item.productId.toLowerCase();
+    const line = merged.get(key);
+    if (line) line.quantity += item.quantity;
+    else merged.set(key, { productId: key, quantity: item.quantity, index });
+  });
+  if (v.ok) {
+    for (const line of merged.values()) {
+      v.check(line.quantity <= MAX_QUANTITY, `items[${line.index}].quantity`, `must total at most ${MAX_QUANTITY} for one product`);
+    }
+  }
+  v.throwIfInvalid();
+  return [...merged.values()];
+}
+
+/** Today's prices, in one call; an unknown product is a field violation on its first line. */
+export async function priceLines(catalog: ProductCatalog, lines: CheckoutLine[], options: PeerCallOptions): Promise<PricedLine[]> {
+  const { products } = await catalog.batchGetProducts({ productIds: lines.map((l) => l.productId), includeAvailability: false }, options);
+  const prices = new Map(products.map((p) => [p.productId.toLowerCase(), p.priceCents]));
+  const unknown: FieldViolation[] = [];
+  const priced: PricedLine[] = [];
+  for (const line of lines) {
+    const price = prices.get(line.productId);
+    if (price === undefined) unknown.push({ field: `items[${line.index}].product_id`, description: "no such product" });
+    else priced.push({ ...line, unitPriceCents: price });
+  }
+  if (unknown.length > 0) throw errors.invalidArgument(unknown, "unknown products");
+  return priced;
+}
+
+/** Σ quantity × price in integer cents, refused if it would not fit an int64-safe number. */
+export function totalCents(lines: PricedLine[]): number {
+  const total = lines.reduce((sum, l) => sum + BigInt(l.quantity) * BigInt(l.unitPriceCents), 0n);
+  if (total > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw errors.invalidArgument([{ field: "items", description: "the order total is too large" }]);
+  }
+  return Number(total);
+}

@@ -1,0 +1,122 @@
+import { errors, Validator } from "@wms/errors";
+import { ReservationStatus } from "@wms/proto/warehouse";
+import type { OrderRecord, OrderRepo } from "../db/repo.js";
+import { isId } from "./ids.js";
+import {
+  isRefusal,
+  RESERVATION_COMMITTED,
+  RESERVATION_EXPIRED,
+  RESERVATION_RELEASED,
+  type Clock,
+  type WarehouseReservations,
+} from "./ports.js";
+import { findOwned, notPendingError, orderExpired, orderNotPending, settleLapsed } from "./settle.js";
+
+export const MAX_PAYMENT_REFERENCE = 200;
+
+export interface PaymentDeps {
+  repo: OrderRepo;
+  warehouse: WarehouseReservations;
+  now: Clock;
+}
+
+export interface PayInput {
+  userId: string;
+  orderId: string;
+  paymentReference: string;
+  deadline?: Date;
+}
+
+export interface CancelInput {
+  userId: string;
+  orderId: string;
+  deadline?: Date;
+}
+
+/**
+ * Pay and cancel ask the warehouse first (it is the arbiter: commit and release are
+ * conditional on the reservation being HELD, so exactly one wins), then move the order with a
+ * conditional update. Whoever moves it second reads it back and answers from what it finds.
+ */
+export function createPayment(deps: PaymentDeps) {
+  const { repo, warehouse, now } = deps;
+
+  /** Answers from the order's current state after another call moved it. */
+  async function answerFromCurrent(orderId: string, paymentReference?: string): Promise<OrderRecord> {
+    const current = await repo.findById(orderId);
+    if (!current) throw errors.notFound("order", orderId);
+    if (current.status === "PAID" && paymentReference && current.paymentReference === paymentReference) return current;
+    throw notPendingError(current);
+  }
+
+  async function payOrder(input: PayInput): Promise<OrderRecord> {
+    new Validator().maxLength(input.paymentReference, MAX_PAYMENT_REFERENCE, "payment_reference").throwIfInvalid();
+    const order = await findOwned(repo, input.userId, input.orderId, isId);
+    if (order.status === "PAID" && input.paymentReference !== "") {
+      // A retried payment (same reference) gets its order back. An order found paid by the
+      // sweeper or a cancel (no reference: the payer's reply was lost) is claimed by its payer.
+      if (order.paymentReference === input.paymentReference) return order;
+      if (order.paymentReference === null && (await repo.markPaid(order.orderId, order.payTime ?? now(), input.paymentReference))) {
+        return mustFind(order.orderId);
+      }
+    }
+    if (order.status !== "PENDING_PAYMENT") throw notPendingError(order);
+    if (now().getTime() >= order.expireTime.getTime()) {
+      try {
+        await settleLapsed(deps, order.orderId, { deadline: input.deadline });
+      } catch {
+        // The order is past its time either way; the sweeper finishes the release.
+        throw orderExpired(order.orderId);
+      }
+      return answerFromCurrent(order.orderId, input.paymentReference);
+    }
+    let committed;
+    try {
+      ({ reservation: committed } = await warehouse.commitReservation({ reservationId: order.orderId }, { deadline: input.deadline }));
+    } catch (err) {
+      if (isRefusal(err, RESERVATION_EXPIRED, RESERVATION_RELEASED)) {
+        await repo.markExpired(order.orderId, now());
+        return answerFromCurrent(order.orderId, input.paymentReference);
+      }
+      // Unknown outcome (timeout, warehouse down): the order stays PENDING_PAYMENT; a retry
+      // commits idempotently, or the sweeper later finds the reservation committed.
+      throw err;
+    }
+    if (committed?.status !== ReservationStatus.RESERVATION_STATUS_COMMITTED) {
+      throw errors.aborted("RESERVATION_NOT_COMMITTED", "the warehouse did not commit the reservation; try again");
+    }
+    if (await repo.markPaid(order.orderId, now(), input.paymentReference)) return mustFind(order.orderId);
+    return answerFromCurrent(order.orderId, input.paymentReference);
+  }
+
+  async function cancelOrder(input: CancelInput): Promise<OrderRecord> {
+    const order = await findOwned(repo, input.userId, input.orderId, isId);
+    if (order.status === "CANCELLED") return order;
+    if (order.status !== "PENDING_PAYMENT") throw notPendingError(order);
+    let committed = false;
+    try {
+      const { reservation } = await warehouse.releaseReservation({ reservationId: order.orderId }, { deadline: input.deadline });
+      committed = reservation?.status === ReservationStatus.RESERVATION_STATUS_COMMITTED;
+    } catch (err) {
+      if (!isRefusal(err, RESERVATION_COMMITTED)) throw err;
+      committed = true;
+    }
+    if (committed) {
+      // A payment committed first: the order is paid, whoever records it.
+      await repo.markPaidByWarehouse(order.orderId, now());
+      throw orderNotPending(order.orderId, "PAID");
+    }
+    if (await repo.markCancelled(order.orderId, now())) return mustFind(order.orderId);
+    const current = await mustFind(order.orderId);
+    if (current.status === "CANCELLED") return current;
+    throw notPendingError(current);
+  }
+
+  async function mustFind(orderId: string): Promise<OrderRecord> {
+    const order = await repo.findById(orderId);
+    if (!order) throw errors.notFound("order", orderId);
+    return order;
+  }
+
+  return { payOrder, cancelOrder };
+}

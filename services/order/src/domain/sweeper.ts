@@ -1,0 +1,113 @@
+import type { Logger } from "@wms/logging";
+import type { OrderRepo, SweepKind } from "../db/repo.js";
+import { type Clock, type WarehouseReservations } from "./ports.js";
+import { settleLapsed } from "./settle.js";
+
+export interface SweeperDeps {
+  repo: OrderRepo;
+  warehouse: WarehouseReservations;
+  now: Clock;
+  logger: Logger;
+  batchSize: number;
+  stalePendingAfterMs: number;
+  /** How long a replica owns the orders it claimed; long enough for one batch's warehouse calls. */
+  claimMs?: number;
+  /** Warehouse calls in flight at once within a batch. */
+  concurrency?: number;
+  /** Deadline of each warehouse call. */
+  callTimeoutMs?: number;
+}
+
+export interface SweepResult {
+  /** Unpaid orders past their expiry, now EXPIRED with their stock released. */
+  expired: number;
+  /** Unpaid orders the warehouse said were committed: a payment won the race. */
+  paid: number;
+  /** Checkouts stuck PENDING, released (tombstoned) and FAILED. */
+  abandoned: number;
+  /** Orders whose warehouse call failed; they are retried on a later sweep. */
+  errors: number;
+}
+
+const MAX_BATCHES_PER_SWEEP = 20;
+
+/**
+ * One pass of the expiry sweeper. Orders are claimed in batches (FOR UPDATE SKIP LOCKED, then a
+ * claim that outlives the transaction), so any number of replicas sweep together without
+ * handling an order twice and no database transaction is held open across a warehouse call.
+ * Stale PENDING checkouts are released too: the release leaves a tombstone at the warehouse,
+ * so a reserve still in flight for them cannot hold stock afterwards; they become FAILED,
+ * the internal status Get and List never show, and their idempotency key is freed.
+ */
+export async function sweepOrders(deps: SweeperDeps): Promise<SweepResult> {
+  const result: SweepResult = { expired: 0, paid: 0, abandoned: 0, errors: 0 };
+  await sweepKind(deps, "lapsed", result);
+  await sweepKind(deps, "stale", result);
+  return result;
+}
+
+async function sweepKind(deps: SweeperDeps, kind: SweepKind, result: SweepResult): Promise<void> {
+  const claimMs = deps.claimMs ?? 30_000;
+  const callTimeoutMs = deps.callTimeoutMs ?? 5_000;
+  for (let batch = 0; batch < MAX_BATCHES_PER_SWEEP; batch++) {
+    const now = deps.now();
+    const cutoff = kind === "lapsed" ? now : new Date(now.getTime() - deps.stalePendingAfterMs);
+    const claimed = await deps.repo.claimDue(kind, cutoff, now, new Date(now.getTime() + claimMs), deps.batchSize);
+    let failed = 0;
+    await forEachLimited(claimed, deps.concurrency ?? 8, async ({ orderId }) => {
+      const options = { deadline: new Date(Date.now() + callTimeoutMs) };
+      try {
+        if (kind === "lapsed") {
+          result[(await settleLapsed(deps, orderId, options)) === "paid" ? "paid" : "expired"] += 1;
+        } else {
+          await deps.warehouse.releaseReservation({ reservationId: orderId }, options);
+          if (await deps.repo.markFailed(orderId, "CHECKOUT_ABANDONED", deps.now())) result.abandoned += 1;
+        }
+      } catch (err) {
+        failed += 1;
+        result.errors += 1;
+        deps.logger.warn({ err, orderId, kind }, "sweeper could not settle an order; it is retried on a later sweep");
+        await deps.repo.unclaim(orderId).catch(() => undefined);
+      }
+    });
+    // A short batch means nothing more is due; a failing warehouse means stop until next time.
+    if (claimed.length < deps.batchSize || failed > 0) return;
+  }
+}
+
+async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  });
+  await Promise.all(runners);
+}
+
+/** Runs `sweepOrders` every `intervalMs` (never two passes at once) until stopped. */
+export function startSweeperLoop(deps: SweeperDeps, intervalMs: number): { stop(): Promise<void> } {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const tick = () => {
+    running = sweepOrders(deps).then(
+      (r) => {
+        if (r.expired + r.paid + r.abandoned + r.errors > 0) deps.logger.info(r, "order sweep");
+      },
+      (err: unknown) => deps.logger.error({ err }, "order sweep failed"),
+    );
+    void running.then(() => {
+      if (!stopped) timer = setTimeout(tick, intervalMs);
+    });
+  };
+  timer = setTimeout(tick, intervalMs);
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

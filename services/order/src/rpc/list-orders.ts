@@ -1,0 +1,25 @@
+import { decodePageToken, encodePageToken, pageSize, type HandlersOf } from "@wms/grpc";
+import { errors } from "@wms/errors";
+import { OrderStatus, type OrderServiceService } from "@wms/proto/order";
+import { isId } from "../domain/ids.js";
+import type { OrdersDomain } from "../domain/orders.js";
+import { fromMessageStatus, toOrderMessage } from "../mapping.js";
+
+/** The caller's own orders, newest first, optionally of one status. */
+export function listOrders(orders: OrdersDomain): HandlersOf<typeof OrderServiceService>["listOrders"] {
+  return async (request, ctx) => {
+    const buyer = ctx.requireUser("buyer");
+    const limit = pageSize(request.pageSize);
+    const beforeId = decodePageToken(request.pageToken);
+    if (beforeId !== undefined && !isId(beforeId)) {
+      throw errors.invalidArgument([{ field: "page_token", description: "is not a page token this service issued" }]);
+    }
+    const status = fromMessageStatus(request.status);
+    if (request.status !== OrderStatus.ORDER_STATUS_UNSPECIFIED && status === undefined) {
+      throw errors.invalidArgument([{ field: "status", description: "is not an order status" }]);
+    }
+    const { rows, hasMore } = await orders.listOrders({ userId: buyer.userId, status, beforeId, limit });
+    const last = rows[rows.length - 1];
+    return { orders: rows.map(toOrderMessage), nextPageToken: hasMore && last ? encodePageToken(last.orderId) : "" };
+  };
+}

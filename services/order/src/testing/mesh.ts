@@ -1,0 +1,211 @@
+import { createServer } from "node:net";
+import postgres from "postgres";
+import { expect } from "vitest";
+import { createClient, type PromiseClient } from "@wms/grpc";
+import { DomainError } from "@wms/errors";
+import { newId } from "@wms/db";
+import { OrderServiceService, type CheckoutItem } from "@wms/proto/order";
+import { ProductServiceService } from "@wms/proto/product";
+import { ShopServiceService } from "@wms/proto/shop";
+import { WarehouseServiceService } from "@wms/proto/warehouse";
+import { createTestDatabase, startTestService, testTokens, TEST_REDIS_URL, type TestService, type TestTokens } from "@wms/testing";
+import { shopService } from "@wms/shop-service";
+import { productService } from "@wms/product-service";
+import { warehouseService } from "@wms/warehouse-service";
+import { orderService } from "../module.js";
+
+export interface MeshOptions {
+  label: string;
+  /** Warehouse instances, each with extra environment (REDIS_URLS defaults to the test Redis). */
+  warehouses?: Array<Record<string, string>>;
+  /** Order instances: extra environment (RESERVATION_TTL, SWEEP_INTERVAL, ...) and which warehouse instance they call. */
+  orders?: Array<{ env?: Record<string, string>; warehouse?: number }>;
+}
+
+/**
+ * Real shop, product, warehouse and order services on one fresh database (each in its own
+ * schema), several instances of the last two, each with its own pool.
+ */
+export interface OrderMesh {
+  tokens: TestTokens;
+  databaseUrl: string;
+  addresses: { product: string; warehouses: string[]; orders: string[] };
+  /** Read-only SQL on the shared test database, for checks across schemas. */
+  sql: postgres.Sql;
+  orders: PromiseClient<typeof OrderServiceService>[];
+  warehouse: PromiseClient<typeof WarehouseServiceService>;
+  shopId: string;
+  sellerToken: string;
+  /** A product of `priceCents` stocked with `stock[i]` units in a new warehouse each. */
+  product(priceCents: number, stock: number[]): Promise<{ productId: string; warehouseIds: string[] }>;
+  /** A new buyer's token. */
+  buyer(): Promise<{ userId: string; token: string }>;
+  available(productId: string): Promise<number>;
+  /** Every stock level against its ledger and its HELD reservations; empty when all agree. */
+  ledgerProblems(): Promise<string[]>;
+  reservationStatus(reservationId: string): Promise<string | undefined>;
+  orderRows(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export async function startOrderMesh(options: MeshOptions): Promise<OrderMesh> {
+  const tokens = testTokens();
+  const database = await createTestDatabase(options.label);
+  const keys = { DATABASE_URL: database.url, JWT_PRIVATE_KEY: tokens.privateKeyPem, JWT_PUBLIC_KEY: tokens.publicKeyPem, DB_POOL_SIZE: "10" };
+  const started: TestService[] = [];
+  const clients: Array<{ close(): void }> = [];
+  const sql = postgres(database.url, { max: 2, onnotice: () => undefined });
+  try {
+    const shop = await startTestService(shopService, keys);
+    started.push(shop);
+    // Product and warehouse call each other: their ports are chosen before either starts.
+    const productPort = await freePort();
+    const warehouseEnvs = options.warehouses ?? [{}];
+    const warehousePorts = await Promise.all(warehouseEnvs.map(() => freePort()));
+    const addr = (port: number) => `127.0.0.1:${port}`;
+    const warehouses = await Promise.all(
+      warehousePorts.map((port, i) =>
+        startTestService(warehouseService, {
+          ...keys,
+          PORT: String(port),
+          SHOP_SERVICE_ADDR: shop.address,
+          PRODUCT_SERVICE_ADDR: addr(productPort),
+          REDIS_URLS: TEST_REDIS_URL,
+          ...warehouseEnvs[i],
+        }),
+      ),
+    );
+    started.push(...warehouses);
+    started.push(
+      await startTestService(productService, {
+        ...keys,
+        PORT: String(productPort),
+        SHOP_SERVICE_ADDR: shop.address,
+        WAREHOUSE_SERVICE_ADDR: addr(warehousePorts[0]!),
+      }),
+    );
+    const orderServers = await Promise.all(
+      (options.orders ?? [{}]).map((o) =>
+        startTestService(orderService, {
+          ...keys,
+          PRODUCT_SERVICE_ADDR: addr(productPort),
+          WAREHOUSE_SERVICE_ADDR: addr(warehousePorts[o.warehouse ?? 0]!),
+          ...o.env,
+        }),
+      ),
+    );
+    started.push(...orderServers);
+
+    const orders = orderServers.map((s) => createClient(OrderServiceService, s.address));
+    const warehouse = createClient(WarehouseServiceService, addr(warehousePorts[0]!));
+    const products = createClient(ProductServiceService, addr(productPort));
+    const shops = createClient(ShopServiceService, shop.address);
+    clients.push(...orders, warehouse, products, shops);
+
+    const sellerToken = await tokens.user(newId(), "seller");
+    const { shop: created } = await shops.createShop({ name: "order tests", description: "", ownerUserId: "" }, { bearerToken: sellerToken });
+    const shopId = created!.shopId;
+    let warehouseCount = 0;
+
+    return {
+      tokens,
+      databaseUrl: database.url,
+      addresses: { product: addr(productPort), warehouses: warehousePorts.map(addr), orders: orderServers.map((s) => s.address) },
+      sql,
+      orders,
+      warehouse,
+      shopId,
+      sellerToken,
+      async product(priceCents, stock) {
+        const bearerToken = sellerToken;
+        const { product } = await products.createProduct({ shopId, name: `p${newId().slice(-6)}`, description: "", priceCents }, { bearerToken });
+        const productId = product!.productId;
+        const warehouseIds: string[] = [];
+        for (const units of stock) {
+          const { warehouse: w } = await warehouse.createWarehouse({ shopId, name: `w${++warehouseCount}`, location: "" }, { bearerToken });
+          warehouseIds.push(w!.warehouseId);
+          if (units > 0) {
+            await warehouse.addStock({ warehouseId: w!.warehouseId, productId, quantity: units, idempotencyKey: newId() }, { bearerToken });
+          }
+        }
+        return { productId, warehouseIds };
+      },
+      async buyer() {
+        const userId = newId();
+        return { userId, token: await tokens.user(userId, "buyer") };
+      },
+      async available(productId) {
+        const { items } = await warehouse.getAvailability({ productIds: [productId] });
+        return items.find((i) => i.productId === productId)?.availableQuantity ?? 0;
+      },
+      ledgerProblems: () => ledgerProblems(sql),
+      async reservationStatus(reservationId) {
+        const rows = await sql<{ status: string }[]>`select status from warehouse.reservations where reservation_id = ${reservationId}`;
+        return rows[0]?.status;
+      },
+      async orderRows() {
+        const rows = await sql<{ n: number }[]>`select count(*)::int as n from "order".orders`;
+        return rows[0]?.n ?? 0;
+      },
+      async stop() {
+        for (const c of clients) c.close();
+        await Promise.all(started.reverse().map((s) => s.stop()));
+        await sql.end({ timeout: 1 });
+        await database.drop();
+      },
+    };
+  } catch (err) {
+    for (const c of clients) c.close();
+    await Promise.allSettled(started.map((s) => s.stop()));
+    await sql.end({ timeout: 1 });
+    await database.drop();
+    throw err;
+  }
+}
+
+/**
+ * DESIGN §2's invariant, from the warehouse's own tables: each level's on_hand and reserved
+ * are the signed sums of its movements, and reserved is what its HELD reservations hold.
+ */
+async function ledgerProblems(sql: postgres.Sql): Promise<string[]> {
+  const rows = await sql<{ warehouse_id: string; product_id: string; on_hand: number; reserved: number; ledger_on_hand: number; ledger_reserved: number; held: number }[]>`
+    select l.warehouse_id, l.product_id, l.on_hand::int, l.reserved::int,
+      coalesce((select sum(case when m.kind in ('RECEIPT', 'TRANSFER_IN') then m.quantity when m.kind in ('TRANSFER_OUT', 'COMMIT') then -m.quantity else 0 end)
+        from warehouse.stock_movements m where m.warehouse_id = l.warehouse_id and m.product_id = l.product_id), 0)::int as ledger_on_hand,
+      coalesce((select sum(case when m.kind = 'RESERVE' then m.quantity when m.kind in ('RELEASE', 'COMMIT') then -m.quantity else 0 end)
+        from warehouse.stock_movements m where m.warehouse_id = l.warehouse_id and m.product_id = l.product_id), 0)::int as ledger_reserved,
+      coalesce((select sum(a.quantity) from warehouse.reservation_allocations a join warehouse.reservations r using (reservation_id)
+        where r.status = 'HELD' and a.warehouse_id = l.warehouse_id and a.product_id = l.product_id), 0)::int as held
+    from warehouse.stock_levels l`;
+  return rows.flatMap((r) => {
+    const problems: string[] = [];
+    const k = `${r.warehouse_id}/${r.product_id}`;
+    if (r.reserved < 0 || r.reserved > r.on_hand) problems.push(`${k}: on_hand ${r.on_hand} reserved ${r.reserved}`);
+    if (r.on_hand !== r.ledger_on_hand || r.reserved !== r.ledger_reserved) {
+      problems.push(`${k}: level ${r.on_hand}/${r.reserved}, ledger ${r.ledger_on_hand}/${r.ledger_reserved}`);
+    }
+    if (r.reserved !== r.held) problems.push(`${k}: reserved ${r.reserved}, held by reservations ${r.held}`);
+    return problems;
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The DomainError a call failed with (the test fails if it succeeded). */
+export async function rejection(p: Promise<unknown>): Promise<DomainError> {
+  const err = await p.then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(DomainError);
+  return err as DomainError;
+}
+
+export const line = (productId: string, quantity = 1): CheckoutItem => ({ productId, quantity });
