@@ -1,15 +1,90 @@
 import { fileURLToPath } from "node:url";
-import { bindService, unimplementedHandlers } from "@wms/grpc";
+import { bindService } from "@wms/grpc";
 import { WarehouseServiceService } from "@wms/proto/warehouse";
 import { serviceNames } from "@wms/proto/descriptors";
+import { createLockManager, type LockManager } from "@wms/locks";
+import type { ConfigOf } from "@wms/config";
 import type { ServiceModule } from "@wms/service";
+import { warehouseConfigSpec } from "./config.js";
+import { createWarehouseRepo } from "./db/repo.js";
+import { createWarehouseDomain } from "./domain/index.js";
+import { startReservationSweeper, type Sweeper } from "./domain/sweeper.js";
+import { queuedLocks } from "./domain/queued-locks.js";
+import { createPeerCatalog } from "./peers/catalog.js";
+import { seedDemoData } from "./demo-data.js";
+import { createWarehouse } from "./rpc/create-warehouse.js";
+import { getWarehouse } from "./rpc/get-warehouse.js";
+import { listWarehouses } from "./rpc/list-warehouses.js";
+import { updateWarehouse } from "./rpc/update-warehouse.js";
+import { setWarehouseStatus } from "./rpc/set-warehouse-status.js";
+import { addStock } from "./rpc/add-stock.js";
+import { transferStock } from "./rpc/transfer-stock.js";
+import { listStockLevels } from "./rpc/list-stock-levels.js";
+import { listStockMovements } from "./rpc/list-stock-movements.js";
+import { getAvailability } from "./rpc/get-availability.js";
+import { reserveStock } from "./rpc/reserve-stock.js";
+import { commitReservation } from "./rpc/commit-reservation.js";
+import { releaseReservation } from "./rpc/release-reservation.js";
 
-// Contract published, service not built yet: every RPC answers UNIMPLEMENTED.
-export const warehouseService: ServiceModule<Record<string, never>> = {
+export { releaseExpiredReservations } from "./domain/sweeper.js";
+
+function ownLockManager(config: ConfigOf<typeof warehouseConfigSpec>): LockManager {
+  const locks = createLockManager({ redisUrls: config.REDIS_URLS, ttlMs: config.LOCK_TTL, retryDelayMs: config.LOCK_RETRY_DELAY });
+  // Redlock gets a local queue in front (see queuedLocks); in-process locks are one already.
+  return config.REDIS_URLS.length > 0 ? queuedLocks(locks) : locks;
+}
+
+export const warehouseService: ServiceModule<typeof warehouseConfigSpec> = {
   name: "warehouse",
-  configSpec: {},
+  configSpec: warehouseConfigSpec,
   migrationsFolder: fileURLToPath(new URL("../drizzle", import.meta.url)),
-  async create() {
-    return { bindings: [bindService(serviceNames.warehouse, WarehouseServiceService, unimplementedHandlers(WarehouseServiceService))] };
+  async create({ config, db, logger, peers, sharedLocks }) {
+    const repo = createWarehouseRepo(db);
+    // The process's shared lock manager (the embedded mesh) is closed by its owner; one made
+    // here is ours to close.
+    const ownLocks = sharedLocks ? undefined : ownLockManager(config);
+    const locks = sharedLocks ?? ownLocks;
+    if (!locks) throw new Error("no lock manager");
+    const catalog = createPeerCatalog(
+      {
+        getShop: (request) => peers.shop().getShop(request),
+        batchGetProducts: (request) => peers.product().batchGetProducts(request),
+      },
+      config.OWNERSHIP_CACHE_SIZE,
+    );
+    const domain = createWarehouseDomain({ repo, catalog, locks });
+    let sweeper: Sweeper | undefined;
+    return {
+      bindings: [
+        bindService(serviceNames.warehouse, WarehouseServiceService, {
+          createWarehouse: createWarehouse(domain),
+          getWarehouse: getWarehouse(domain),
+          listWarehouses: listWarehouses(domain),
+          updateWarehouse: updateWarehouse(domain),
+          setWarehouseStatus: setWarehouseStatus(domain),
+          addStock: addStock(domain),
+          transferStock: transferStock(domain),
+          listStockLevels: listStockLevels(domain),
+          listStockMovements: listStockMovements(domain),
+          getAvailability: getAvailability(domain),
+          reserveStock: reserveStock(domain),
+          commitReservation: commitReservation(domain),
+          releaseReservation: releaseReservation(domain),
+        }),
+      ],
+      seedDemoData: () => seedDemoData(repo),
+      startBackground() {
+        sweeper = startReservationSweeper({
+          sweepOnce: () => domain.releaseExpired(config.SWEEP_BATCH),
+          batchSize: config.SWEEP_BATCH,
+          intervalMs: config.RESERVATION_SWEEP_INTERVAL,
+          logger,
+        });
+      },
+      async stop() {
+        await sweeper?.stop();
+        await ownLocks?.close();
+      },
+    };
   },
 };

@@ -1,0 +1,24 @@
+import type { Database } from "@wms/db";
+import { warehouseQueries } from "./warehouse-queries.js";
+import { stockQueries } from "./stock-queries.js";
+import { reservationQueries } from "./reservation-queries.js";
+
+export type { LevelView, AvailableLevel } from "./stock-queries.js";
+export type { ReservationView } from "./reservation-queries.js";
+
+type Queries = ReturnType<typeof warehouseQueries> & ReturnType<typeof stockQueries> & ReturnType<typeof reservationQueries>;
+
+/** Every query of the warehouse service, on the pool or inside one transaction. */
+export interface WarehouseRepo extends Queries {
+  /** Runs `work` in one transaction (READ COMMITTED) with a repo bound to it; rolls back on throw. */
+  transaction<T>(work: (tx: WarehouseRepo) => Promise<T>): Promise<T>;
+}
+
+export function createWarehouseRepo(db: Database): WarehouseRepo {
+  return {
+    ...warehouseQueries(db),
+    ...stockQueries(db),
+    ...reservationQueries(db),
+    transaction: (work) => db.transaction((tx) => work(createWarehouseRepo(tx))),
+  };
+}

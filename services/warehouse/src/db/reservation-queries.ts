@@ -1,0 +1,109 @@
+import { and, asc, eq, gt, inArray, lte } from "drizzle-orm";
+import type { Database } from "@wms/db";
+import { reservations, type ReservationRow, type ReservationStatusValue } from "./schema/reservations.js";
+import { reservationAllocations, type ReservationAllocationRow } from "./schema/reservation-allocations.js";
+import { transfers, type TransferRow } from "./schema/transfers.js";
+
+/** A reservation with where its units are held. */
+export interface ReservationView {
+  row: ReservationRow;
+  allocations: ReservationAllocationRow[];
+}
+
+/** Queries on reservations, their allocations and transfers. */
+export function reservationQueries(db: Database) {
+  async function allocationsOf(reservationIds: string[]): Promise<ReservationAllocationRow[]> {
+    if (reservationIds.length === 0) return [];
+    return db
+      .select()
+      .from(reservationAllocations)
+      .where(inArray(reservationAllocations.reservationId, reservationIds))
+      .orderBy(asc(reservationAllocations.productId), asc(reservationAllocations.warehouseId));
+  }
+
+  return {
+    allocationsOf,
+
+    /** Undefined when a reservation with this id exists already (a replay or a tombstone). */
+    async insertReservation(row: ReservationRow): Promise<ReservationRow | undefined> {
+      const [inserted] = await db.insert(reservations).values(row).onConflictDoNothing({ target: reservations.reservationId }).returning();
+      return inserted;
+    },
+
+    async insertAllocations(rows: ReservationAllocationRow[]): Promise<void> {
+      if (rows.length > 0) await db.insert(reservationAllocations).values(rows);
+    },
+
+    async findReservation(reservationId: string): Promise<ReservationView | undefined> {
+      const [row] = await db.select().from(reservations).where(eq(reservations.reservationId, reservationId)).limit(1);
+      if (!row) return undefined;
+      return { row, allocations: await allocationsOf([reservationId]) };
+    },
+
+    /**
+     * HELD → `to`, and only from HELD: the arbiter between a commit, a release and the sweeper
+     * racing on one reservation. With `unexpiredAt`, only if it has not expired by then.
+     */
+    async leaveHeld(
+      reservationId: string,
+      to: Exclude<ReservationStatusValue, "HELD">,
+      at: Date,
+      unexpiredAt?: Date,
+    ): Promise<ReservationRow | undefined> {
+      const [row] = await db
+        .update(reservations)
+        .set({ status: to, updateTime: at })
+        .where(
+          and(
+            eq(reservations.reservationId, reservationId),
+            eq(reservations.status, "HELD"),
+            unexpiredAt ? gt(reservations.expireTime, unexpiredAt) : undefined,
+          ),
+        )
+        .returning();
+      return row;
+    },
+
+    /**
+     * Locks up to `limit` held reservations expired by `now`, skipping rows another sweeper (or
+     * a commit) holds, so concurrent sweepers split the work and none releases twice.
+     */
+    async lockExpiredHeld(now: Date, limit: number): Promise<string[]> {
+      const rows = await db
+        .select({ reservationId: reservations.reservationId })
+        .from(reservations)
+        .where(and(eq(reservations.status, "HELD"), lte(reservations.expireTime, now)))
+        .orderBy(asc(reservations.expireTime))
+        .limit(limit)
+        .for("update", { skipLocked: true });
+      return rows.map((r) => r.reservationId);
+    },
+
+    async markReleased(reservationIds: string[], at: Date): Promise<void> {
+      if (reservationIds.length === 0) return;
+      await db
+        .update(reservations)
+        .set({ status: "RELEASED", updateTime: at })
+        .where(and(inArray(reservations.reservationId, reservationIds), eq(reservations.status, "HELD")));
+    },
+
+    /** Undefined when this requester already used the key (a replay). */
+    async insertTransfer(row: TransferRow): Promise<TransferRow | undefined> {
+      const [inserted] = await db
+        .insert(transfers)
+        .values(row)
+        .onConflictDoNothing({ target: [transfers.requestedBy, transfers.idempotencyKey] })
+        .returning();
+      return inserted;
+    },
+
+    async findTransferByKey(requestedBy: string, idempotencyKey: string): Promise<TransferRow | undefined> {
+      const [row] = await db
+        .select()
+        .from(transfers)
+        .where(and(eq(transfers.requestedBy, requestedBy), eq(transfers.idempotencyKey, idempotencyKey)))
+        .limit(1);
+      return row;
+    },
+  };
+}

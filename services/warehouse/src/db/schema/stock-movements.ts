@@ -1,0 +1,39 @@
+import { sql } from "drizzle-orm";
+import { bigint, check, foreignKey, index, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { warehouseSchema } from "./warehouse-schema.js";
+import { stockLevels } from "./stock-levels.js";
+
+export type StockMovementKindValue = "RECEIPT" | "TRANSFER_OUT" | "TRANSFER_IN" | "RESERVE" | "RELEASE" | "COMMIT";
+
+/**
+ * The ledger: every change of a stock level appends one row in the same transaction, so a
+ * level always equals the sum of its rows (quantities are positive; the kind gives the sign).
+ */
+export const stockMovements = warehouseSchema.table(
+  "stock_movements",
+  {
+    movementId: uuid("movement_id").primaryKey(),
+    warehouseId: uuid("warehouse_id").notNull(),
+    productId: uuid("product_id").notNull(),
+    kind: text("kind").$type<StockMovementKindValue>().notNull(),
+    quantity: bigint("quantity", { mode: "number" }).notNull(),
+    referenceId: text("reference_id").notNull(),
+    createTime: timestamp("create_time", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    foreignKey({
+      name: "stock_movements_level_fk",
+      columns: [t.warehouseId, t.productId],
+      foreignColumns: [stockLevels.warehouseId, stockLevels.productId],
+    }),
+    index("stock_movements_warehouse_idx").on(t.warehouseId, t.movementId),
+    index("stock_movements_warehouse_product_idx").on(t.warehouseId, t.productId, t.movementId),
+    check("stock_movements_quantity_check", sql`${t.quantity} > 0`),
+    check(
+      "stock_movements_kind_check",
+      sql`${t.kind} in ('RECEIPT', 'TRANSFER_OUT', 'TRANSFER_IN', 'RESERVE', 'RELEASE', 'COMMIT')`,
+    ),
+  ],
+);
+
+export type StockMovementRow = typeof stockMovements.$inferSelect;

@@ -1,0 +1,185 @@
+import { and, asc, desc, eq, exists, gt, inArray, lt, sql, type SQL } from "drizzle-orm";
+import type { Database } from "@wms/db";
+import { receipts, type ReceiptRow } from "./schema/receipts.js";
+import { stockLevels, type StockLevelRow } from "./schema/stock-levels.js";
+import { stockMovements, type StockMovementRow } from "./schema/stock-movements.js";
+import { warehouses, type WarehouseStatusValue } from "./schema/warehouses.js";
+
+/** A stock level with its warehouse's status, as every read of levels returns it. */
+export type LevelView = StockLevelRow & { warehouseStatus: WarehouseStatusValue };
+
+/** Units that can still be reserved in one active warehouse. */
+export interface AvailableLevel {
+  warehouseId: string;
+  productId: string;
+  available: number;
+}
+
+const levelKey = (warehouseId: string, productId: string): SQL =>
+  and(eq(stockLevels.warehouseId, warehouseId), eq(stockLevels.productId, productId)) as SQL;
+const available = sql<number>`${stockLevels.onHand} - ${stockLevels.reserved}`;
+const activeWarehouse = (db: Database, warehouseId: string) =>
+  exists(
+    db
+      .select({ one: sql`1` })
+      .from(warehouses)
+      .where(and(eq(warehouses.warehouseId, warehouseId), eq(warehouses.status, "ACTIVE"))),
+  );
+
+/**
+ * Queries on stock levels, receipts and the ledger. Every change of a level is one conditional
+ * UPDATE: when its condition fails it changes nothing and reports false.
+ */
+export function stockQueries(db: Database) {
+  const levelView = {
+    warehouseId: stockLevels.warehouseId,
+    productId: stockLevels.productId,
+    onHand: stockLevels.onHand,
+    reserved: stockLevels.reserved,
+    warehouseStatus: warehouses.status,
+  };
+  const changed = (rows: unknown[]) => rows.length === 1;
+
+  return {
+    async insertReceipt(row: ReceiptRow): Promise<ReceiptRow | undefined> {
+      const [inserted] = await db
+        .insert(receipts)
+        .values(row)
+        .onConflictDoNothing({ target: [receipts.warehouseId, receipts.idempotencyKey] })
+        .returning();
+      return inserted;
+    },
+
+    async findReceipt(warehouseId: string, idempotencyKey: string): Promise<ReceiptRow | undefined> {
+      const [row] = await db
+        .select()
+        .from(receipts)
+        .where(and(eq(receipts.warehouseId, warehouseId), eq(receipts.idempotencyKey, idempotencyKey)))
+        .limit(1);
+      return row;
+    },
+
+    /** on_hand += quantity, creating the level when the warehouse never held the product. */
+    async addOnHand(warehouseId: string, productId: string, quantity: number): Promise<void> {
+      await db
+        .insert(stockLevels)
+        .values({ warehouseId, productId, onHand: quantity, reserved: 0 })
+        .onConflictDoUpdate({
+          target: [stockLevels.warehouseId, stockLevels.productId],
+          set: { onHand: sql`${stockLevels.onHand} + ${quantity}` },
+        });
+    },
+
+    async findLevel(warehouseId: string, productId: string): Promise<LevelView | undefined> {
+      const [row] = await db
+        .select(levelView)
+        .from(stockLevels)
+        .innerJoin(warehouses, eq(warehouses.warehouseId, stockLevels.warehouseId))
+        .where(levelKey(warehouseId, productId));
+      return row;
+    },
+
+    /** A product's level in every warehouse, inactive ones included, by warehouse id. */
+    async levelsOfProduct(productId: string): Promise<LevelView[]> {
+      return db
+        .select(levelView)
+        .from(stockLevels)
+        .innerJoin(warehouses, eq(warehouses.warehouseId, stockLevels.warehouseId))
+        .where(eq(stockLevels.productId, productId))
+        .orderBy(asc(stockLevels.warehouseId));
+    },
+
+    /** Per product, available units over active warehouses; products without any are left out. */
+    async availability(productIds: string[]): Promise<Map<string, number>> {
+      if (productIds.length === 0) return new Map();
+      const rows = await db
+        .select({ productId: stockLevels.productId, total: sql<string>`sum(${available})` })
+        .from(stockLevels)
+        .innerJoin(warehouses, eq(warehouses.warehouseId, stockLevels.warehouseId))
+        .where(and(inArray(stockLevels.productId, productIds), eq(warehouses.status, "ACTIVE")))
+        .groupBy(stockLevels.productId);
+      return new Map(rows.map((r) => [r.productId, Number(r.total)]));
+    },
+
+    /** Levels of active warehouses with something available: what a reservation may use. */
+    async activeAvailableLevels(productIds: string[]): Promise<AvailableLevel[]> {
+      if (productIds.length === 0) return [];
+      const rows = await db
+        .select({ warehouseId: stockLevels.warehouseId, productId: stockLevels.productId, available: sql<string>`${available}` })
+        .from(stockLevels)
+        .innerJoin(warehouses, eq(warehouses.warehouseId, stockLevels.warehouseId))
+        .where(and(inArray(stockLevels.productId, productIds), eq(warehouses.status, "ACTIVE"), gt(available, 0)));
+      return rows.map((r) => ({ ...r, available: Number(r.available) }));
+    },
+
+    /** Row locks on a product's levels, always in warehouse-id order so two transfers never deadlock. */
+    async lockLevels(productId: string, warehouseIds: string[]): Promise<void> {
+      await db
+        .select({ warehouseId: stockLevels.warehouseId })
+        .from(stockLevels)
+        .where(and(eq(stockLevels.productId, productId), inArray(stockLevels.warehouseId, warehouseIds)))
+        .orderBy(asc(stockLevels.warehouseId))
+        .for("update");
+    },
+
+    /** on_hand -= quantity, only out of available units (never reserved ones). */
+    async takeAvailable(warehouseId: string, productId: string, quantity: number): Promise<boolean> {
+      const rows = await db
+        .update(stockLevels)
+        .set({ onHand: sql`${stockLevels.onHand} - ${quantity}` })
+        .where(and(levelKey(warehouseId, productId), sql`${available} >= ${quantity}`))
+        .returning({ warehouseId: stockLevels.warehouseId });
+      return changed(rows);
+    },
+
+    /**
+     * reserved += quantity when that much is available and the warehouse is active. This
+     * statement, not the SKU lock, is what guarantees no oversell.
+     */
+    async reserve(warehouseId: string, productId: string, quantity: number): Promise<boolean> {
+      const rows = await db
+        .update(stockLevels)
+        .set({ reserved: sql`${stockLevels.reserved} + ${quantity}` })
+        .where(and(levelKey(warehouseId, productId), sql`${available} >= ${quantity}`, activeWarehouse(db, warehouseId)))
+        .returning({ warehouseId: stockLevels.warehouseId });
+      return changed(rows);
+    },
+
+    /** on_hand -= quantity, reserved -= quantity: held units leave the warehouse. */
+    async commitReserved(warehouseId: string, productId: string, quantity: number): Promise<boolean> {
+      const rows = await db
+        .update(stockLevels)
+        .set({ onHand: sql`${stockLevels.onHand} - ${quantity}`, reserved: sql`${stockLevels.reserved} - ${quantity}` })
+        .where(and(levelKey(warehouseId, productId), sql`${stockLevels.reserved} >= ${quantity}`))
+        .returning({ warehouseId: stockLevels.warehouseId });
+      return changed(rows);
+    },
+
+    /** reserved -= quantity: held units become available again. */
+    async releaseReserved(warehouseId: string, productId: string, quantity: number): Promise<boolean> {
+      const rows = await db
+        .update(stockLevels)
+        .set({ reserved: sql`${stockLevels.reserved} - ${quantity}` })
+        .where(and(levelKey(warehouseId, productId), sql`${stockLevels.reserved} >= ${quantity}`))
+        .returning({ warehouseId: stockLevels.warehouseId });
+      return changed(rows);
+    },
+
+    async insertMovements(rows: StockMovementRow[]): Promise<void> {
+      if (rows.length > 0) await db.insert(stockMovements).values(rows);
+    },
+
+    /** A warehouse's ledger, newest first, before `beforeId` when given. */
+    async listMovements(filter: { warehouseId: string; productId?: string; beforeId?: string; limit: number }): Promise<StockMovementRow[]> {
+      const conditions: SQL[] = [eq(stockMovements.warehouseId, filter.warehouseId)];
+      if (filter.productId) conditions.push(eq(stockMovements.productId, filter.productId));
+      if (filter.beforeId) conditions.push(lt(stockMovements.movementId, filter.beforeId));
+      return db
+        .select()
+        .from(stockMovements)
+        .where(and(...conditions))
+        .orderBy(desc(stockMovements.movementId))
+        .limit(filter.limit);
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { errors } from "@wms/errors";
+import type { WarehouseRepo } from "../db/repo.js";
+import type { WarehouseRow } from "../db/schema/warehouses.js";
+import type { Catalog } from "./catalog.js";
+import { isId } from "./common.js";
+
+/** Ownership checks shared by every write and owner-only read. */
+export interface Ownership {
+  /** NOT_FOUND (SHOP_NOT_FOUND) or PERMISSION_DENIED unless the caller owns the shop. */
+  requireShop(callerId: string, shopId: string): Promise<void>;
+  /** The warehouse; NOT_FOUND (WAREHOUSE_NOT_FOUND) or PERMISSION_DENIED unless the caller owns its shop. */
+  requireWarehouse(callerId: string, warehouseId: string): Promise<WarehouseRow>;
+  /** NOT_FOUND (PRODUCT_NOT_FOUND) or PERMISSION_DENIED unless the caller owns the product's shop. */
+  requireProduct(callerId: string, productId: string): Promise<void>;
+}
+
+export function createOwnership(repo: WarehouseRepo, catalog: Catalog): Ownership {
+  async function requireShop(callerId: string, shopId: string): Promise<void> {
+    const owner = isId(shopId) ? await catalog.shopOwner(shopId) : undefined;
+    if (owner === undefined) throw errors.notFound("shop", shopId);
+    if (owner !== callerId) throw errors.permissionDenied("only the shop's owner may do this");
+  }
+
+  return {
+    requireShop,
+
+    async requireWarehouse(callerId, warehouseId) {
+      const row = isId(warehouseId) ? await repo.findWarehouse(warehouseId) : undefined;
+      if (!row) throw errors.notFound("warehouse", warehouseId);
+      // The warehouse exists, so its shop does; a missing shop can only mean another owner's data.
+      const owner = await catalog.shopOwner(row.shopId);
+      if (owner !== callerId) throw errors.permissionDenied("only the warehouse's owner may do this");
+      return row;
+    },
+
+    async requireProduct(callerId, productId) {
+      const shopId = isId(productId) ? await catalog.productShop(productId) : undefined;
+      if (shopId === undefined) throw errors.notFound("product", productId);
+      const owner = await catalog.shopOwner(shopId);
+      if (owner !== callerId) throw errors.permissionDenied("only the product's owner may do this");
+    },
+  };
+}

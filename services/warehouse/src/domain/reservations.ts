@@ -1,0 +1,187 @@
+import { errors, Validator } from "@wms/errors";
+import { newId, withTransactionRetry } from "@wms/db";
+import type { LockManager } from "@wms/locks";
+import type { ReservationView, WarehouseRepo } from "../db/repo.js";
+import { byLevel, planAllocations, type ReservationLineInput } from "./allocation.js";
+import { insufficientStock, isId, QUANTITY_MAX, skuLockKey } from "./common.js";
+import { settleHeldUnits } from "./held-units.js";
+
+export const RESERVATION_ID_MAX = 128;
+export const RESERVATION_LINES_MAX = 500;
+/** Re-plans after a conditional update found its units gone (only when a SKU lock was lost). */
+const PLAN_ATTEMPTS = 3;
+
+export interface ReserveInput {
+  reservationId: string;
+  lines: ReservationLineInput[];
+  expireTime: Date | undefined;
+  /** Give up waiting for the SKU locks at this time (the call's deadline). */
+  deadline?: Date;
+}
+
+export interface ReservationsDomain {
+  /**
+   * Holds stock for every line or none, in active warehouses only. Idempotent by reservation id:
+   * a replay returns the stored reservation, whatever its status now (a tombstone left by an
+   * early release answers RELEASED, holding nothing).
+   */
+  reserveStock(input: ReserveInput): Promise<ReservationView>;
+  /** HELD and unexpired → COMMITTED; a COMMITTED replay returns it; else RESERVATION_EXPIRED / _RELEASED. */
+  commitReservation(reservationId: string): Promise<ReservationView>;
+  /** HELD → RELEASED; RELEASED returns it; COMMITTED fails; an unknown id leaves a RELEASED tombstone. */
+  releaseReservation(reservationId: string): Promise<ReservationView>;
+}
+
+export interface ReservationsDeps {
+  repo: WarehouseRepo;
+  locks: LockManager;
+  now: () => Date;
+  /** Test hook: runs after allocation is planned, before any level changes (a paused lock holder). */
+  afterAllocate?: () => Promise<void>;
+}
+
+/** Thrown inside the transaction to roll it back when planned units were taken meanwhile. */
+class AllocationRaced extends Error {
+  constructor(readonly productId: string) {
+    super(`units of ${productId} were taken after planning`);
+  }
+}
+
+export function createReservationsDomain(deps: ReservationsDeps): ReservationsDomain {
+  const { repo } = deps;
+
+  async function reserveInTransaction(tx: WarehouseRepo, input: ReserveInput & { expireTime: Date }, lines: ReservationLineInput[]) {
+    const at = deps.now();
+    const row = await tx.insertReservation({ reservationId: input.reservationId, status: "HELD", expireTime: input.expireTime, createTime: at, updateTime: at });
+    if (!row) return tx.findReservation(input.reservationId); // a replay that committed meanwhile
+    const levels = await tx.activeAvailableLevels(lines.map((l) => l.productId));
+    const plan = planAllocations(lines, levels).sort(byLevel);
+    await deps.afterAllocate?.();
+    // The conditional update is the guarantee: zero rows means the units are gone, whatever
+    // the lock said, and the whole reservation rolls back.
+    for (const a of plan) {
+      if (!(await tx.reserve(a.warehouseId, a.productId, a.quantity))) throw new AllocationRaced(a.productId);
+    }
+    const allocations = plan.map((a) => ({ reservationId: input.reservationId, ...a }));
+    await tx.insertAllocations(allocations);
+    await tx.insertMovements(
+      plan.map((a) => ({ movementId: newId(), ...a, kind: "RESERVE" as const, referenceId: input.reservationId, createTime: at })),
+    );
+    return { row, allocations };
+  }
+
+  async function reserveUnderLocks(input: ReserveInput & { expireTime: Date }, lines: ReservationLineInput[]): Promise<ReservationView> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const view = await withTransactionRetry(() => repo.transaction((tx) => reserveInTransaction(tx, input, lines)));
+        if (!view) throw new Error(`reservation ${input.reservationId} vanished`);
+        return view;
+      } catch (err) {
+        if (!(err instanceof AllocationRaced)) throw err;
+        if (attempt >= PLAN_ATTEMPTS) throw insufficientStock(err.productId);
+      }
+    }
+  }
+
+  return {
+    async reserveStock(input) {
+      const { lines, expireTime } = validateReservation(input, deps.now());
+      const stored = await repo.findReservation(input.reservationId);
+      if (stored) return stored;
+      // Fail fast, without queueing for the lock, when the active stock is short right now
+      // (sound: at that moment there was a shortage): the common losing path of a rush.
+      const totals = await repo.availability(lines.map((l) => l.productId));
+      const short = lines.find((l) => (totals.get(l.productId) ?? 0) < l.quantity);
+      if (short) throw insufficientStock(short.productId);
+      return deps.locks.withLocks(lines.map((l) => skuLockKey(l.productId)), { deadline: input.deadline }, () =>
+        reserveUnderLocks({ ...input, expireTime }, lines),
+      );
+    },
+
+    async commitReservation(reservationId) {
+      requireReservationId(reservationId);
+      return withTransactionRetry(() =>
+        repo.transaction(async (tx) => {
+          for (let attempt = 1; attempt <= 3; attempt++) {
+            const at = deps.now();
+            const row = await tx.leaveHeld(reservationId, "COMMITTED", at, at);
+            if (row) {
+              const allocations = await tx.allocationsOf([reservationId]);
+              await settleHeldUnits(tx, allocations, "COMMIT", at);
+              return { row, allocations };
+            }
+            const stored = await tx.findReservation(reservationId);
+            if (!stored) throw errors.notFound("reservation", reservationId);
+            if (stored.row.status === "COMMITTED") return stored;
+            if (stored.row.status === "RELEASED") throw errors.failedPrecondition("RESERVATION_RELEASED", `reservation ${reservationId} was released`);
+            if (stored.row.expireTime <= at) throw errors.failedPrecondition("RESERVATION_EXPIRED", `reservation ${reservationId} has expired`);
+            // HELD and unexpired: its reserve committed after our update looked; look again.
+          }
+          throw errors.aborted("CONCURRENT_UPDATE", `reservation ${reservationId} changed while committing; try again`);
+        }),
+      );
+    },
+
+    async releaseReservation(reservationId) {
+      requireReservationId(reservationId);
+      return withTransactionRetry(() =>
+        repo.transaction(async (tx) => {
+          for (let attempt = 1; attempt <= 3; attempt++) {
+            const at = deps.now();
+            const row = await tx.leaveHeld(reservationId, "RELEASED", at);
+            if (row) {
+              const allocations = await tx.allocationsOf([reservationId]);
+              await settleHeldUnits(tx, allocations, "RELEASE", at);
+              return { row, allocations };
+            }
+            const stored = await tx.findReservation(reservationId);
+            if (stored?.row.status === "COMMITTED") {
+              throw errors.failedPrecondition("RESERVATION_COMMITTED", `reservation ${reservationId} was already committed`);
+            }
+            if (stored?.row.status === "RELEASED") return stored;
+            if (!stored) {
+              // Released before it was ever reserved (a checkout that timed out): the tombstone
+              // makes the late ReserveStock with this id hold nothing.
+              const tombstone = await tx.insertReservation({ reservationId, status: "RELEASED", expireTime: at, createTime: at, updateTime: at });
+              if (tombstone) return { row: tombstone, allocations: [] };
+            }
+            // A reserve with this id committed meanwhile: release it on the next pass.
+          }
+          throw errors.aborted("CONCURRENT_UPDATE", `reservation ${reservationId} changed while releasing; try again`);
+        }),
+      );
+    },
+  };
+}
+
+function requireReservationId(reservationId: string): void {
+  new Validator()
+    .required(reservationId, "reservation_id")
+    .maxLength(reservationId, RESERVATION_ID_MAX, "reservation_id")
+    .throwIfInvalid();
+}
+
+/** Every field checked at once; duplicate products merged; lines returned sorted by product id. */
+function validateReservation(input: ReserveInput, now: Date): { lines: ReservationLineInput[]; expireTime: Date } {
+  const v = new Validator()
+    .required(input.reservationId, "reservation_id")
+    .maxLength(input.reservationId, RESERVATION_ID_MAX, "reservation_id")
+    .check(input.lines.length > 0, "lines", "must not be empty")
+    .check(input.lines.length <= RESERVATION_LINES_MAX, "lines", `at most ${RESERVATION_LINES_MAX} lines`)
+    .check(input.expireTime !== undefined, "expire_time", "must be set")
+    .check(input.expireTime === undefined || input.expireTime > now, "expire_time", "must be in the future");
+  const merged = new Map<string, number>();
+  input.lines.forEach((line, i) => {
+    v.check(isId(line.productId), `lines[${i}].product_id`, "must be a product id");
+    v.positiveInt(line.quantity, `lines[${i}].quantity`, QUANTITY_MAX);
+    const productId = line.productId.toLowerCase();
+    merged.set(productId, (merged.get(productId) ?? 0) + line.quantity);
+  });
+  for (const [productId, quantity] of merged) {
+    v.check(quantity <= QUANTITY_MAX, "lines", `the lines of product ${productId} add up to more than ${QUANTITY_MAX}`);
+  }
+  v.throwIfInvalid();
+  if (!input.expireTime) throw new Error("validated above");
+  const lines = [...merged].map(([productId, quantity]) => ({ productId, quantity })).sort((a, b) => (a.productId < b.productId ? -1 : 1));
+  return { lines, expireTime: input.expireTime };
+}

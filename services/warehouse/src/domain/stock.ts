@@ -1,0 +1,97 @@
+import { errors, Validator } from "@wms/errors";
+import { newId, withTransactionRetry } from "@wms/db";
+import type { LevelView, WarehouseRepo } from "../db/repo.js";
+import type { StockMovementRow } from "../db/schema/stock-movements.js";
+import { IDEMPOTENCY_KEY_MAX, idempotencyKeyReused, isId, QUANTITY_MAX } from "./common.js";
+import type { Ownership } from "./ownership.js";
+
+export const AVAILABILITY_MAX_IDS = 500;
+
+export interface StockDomain {
+  /**
+   * Receives units into a warehouse (active or not: receiving is stock keeping, it makes
+   * nothing sellable by itself). Idempotent per warehouse by `idempotencyKey`; a replay adds
+   * nothing and returns the level as it is now.
+   */
+  addStock(callerId: string, input: { warehouseId: string; productId: string; quantity: number; idempotencyKey: string }): Promise<LevelView>;
+  /** A product's level in every warehouse, inactive ones included; the product's owner only. */
+  listStockLevels(callerId: string, productId: string): Promise<LevelView[]>;
+  /** A warehouse's ledger, newest first; its owner only. */
+  listStockMovements(
+    callerId: string,
+    filter: { warehouseId: string; productId: string; beforeId?: string; limit: number },
+  ): Promise<{ rows: StockMovementRow[]; hasMore: boolean }>;
+  /** Available units over active warehouses, one entry per distinct id in request order; unknown ids 0. */
+  getAvailability(productIds: string[]): Promise<Array<{ productId: string; availableQuantity: number }>>;
+}
+
+export function createStockDomain(deps: { repo: WarehouseRepo; ownership: Ownership; now: () => Date }): StockDomain {
+  const { repo, ownership } = deps;
+  return {
+    async addStock(callerId, { warehouseId, productId: rawProductId, quantity, idempotencyKey }) {
+      new Validator()
+        .positiveInt(quantity, "quantity", QUANTITY_MAX)
+        .required(idempotencyKey, "idempotency_key")
+        .maxLength(idempotencyKey, IDEMPOTENCY_KEY_MAX, "idempotency_key")
+        .throwIfInvalid();
+      const warehouse = await ownership.requireWarehouse(callerId, warehouseId);
+      await ownership.requireProduct(callerId, rawProductId);
+      const productId = rawProductId.toLowerCase();
+      const at = deps.now();
+      await withTransactionRetry(() =>
+        repo.transaction(async (tx) => {
+          const receipt = await tx.insertReceipt({
+            receiptId: newId(),
+            warehouseId: warehouse.warehouseId,
+            productId,
+            quantity,
+            idempotencyKey,
+            createTime: at,
+          });
+          if (!receipt) {
+            const original = await tx.findReceipt(warehouse.warehouseId, idempotencyKey);
+            if (original?.productId !== productId || original.quantity !== quantity) throw idempotencyKeyReused();
+            return;
+          }
+          await tx.addOnHand(warehouse.warehouseId, productId, quantity);
+          await tx.insertMovements([
+            { movementId: newId(), warehouseId: warehouse.warehouseId, productId, kind: "RECEIPT", quantity, referenceId: idempotencyKey, createTime: at },
+          ]);
+        }),
+      );
+      const level = await repo.findLevel(warehouse.warehouseId, productId);
+      if (!level) throw new Error("the level just written is gone");
+      return level;
+    },
+
+    async listStockLevels(callerId, productId) {
+      await ownership.requireProduct(callerId, productId);
+      return repo.levelsOfProduct(productId.toLowerCase());
+    },
+
+    async listStockMovements(callerId, { warehouseId, productId, beforeId, limit }) {
+      new Validator()
+        .check(productId === "" || isId(productId), "product_id", "must be a product id")
+        .check(beforeId === undefined || isId(beforeId), "page_token", "is not a page token this service issued")
+        .throwIfInvalid();
+      const warehouse = await ownership.requireWarehouse(callerId, warehouseId);
+      const rows = await repo.listMovements({
+        warehouseId: warehouse.warehouseId,
+        productId: productId === "" ? undefined : productId.toLowerCase(),
+        beforeId,
+        limit: limit + 1,
+      });
+      return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
+    },
+
+    async getAvailability(productIds) {
+      if (productIds.length > AVAILABILITY_MAX_IDS) {
+        throw errors.invalidArgument([{ field: "product_ids", description: `at most ${AVAILABILITY_MAX_IDS} ids` }]);
+      }
+      const distinct = [...new Set(productIds)];
+      // Malformed ids cannot have stock: they answer 0 without reaching the database.
+      const totals = await repo.availability([...new Set(distinct.filter(isId).map((id) => id.toLowerCase()))]);
+      return distinct.map((productId) => ({ productId, availableQuantity: isId(productId) ? totals.get(productId.toLowerCase()) ?? 0 : 0 }));
+    },
+  };
+}

@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DomainError } from "@wms/errors";
+import { newId } from "@wms/db";
+import { assertLedgerMatchesLevels } from "../test-support/ledger.js";
+import { noLocks, openTestDatabase, rejection, sellerWorld, testDomain } from "../test-support/fixtures.js";
+
+let database: Awaited<ReturnType<typeof openTestDatabase>>;
+let t: ReturnType<typeof testDomain>;
+
+beforeAll(async () => {
+  database = await openTestDatabase("wh_transfers");
+  t = testDomain(database.db);
+});
+afterAll(async () => {
+  await database?.drop();
+});
+
+async function domainError(p: Promise<unknown>): Promise<DomainError> {
+  const err = await rejection(p);
+  expect(err).toBeInstanceOf(DomainError);
+  return err as DomainError;
+}
+
+async function onHand(sellerId: string, productId: string): Promise<number[]> {
+  return (await t.domain.stock.listStockLevels(sellerId, productId)).map((l) => l.onHand);
+}
+
+describe("transferStock", () => {
+  it("moves units in one step with two ledger rows, and a replay moves nothing twice", async () => {
+    const w = await sellerWorld(t.domain, t.catalog, [10, 0]);
+    const [from, to] = w.warehouseIds as [string, string];
+    const input = { fromWarehouseId: from, toWarehouseId: to, productId: w.productId, quantity: 4, idempotencyKey: "move-1" };
+    const transfer = await t.domain.transfers.transferStock(w.sellerId, input);
+    expect(transfer).toMatchObject({ fromWarehouseId: from, toWarehouseId: to, quantity: 4 });
+    expect(await t.domain.transfers.transferStock(w.sellerId, input)).toEqual(transfer);
+    expect(await onHand(w.sellerId, w.productId)).toEqual([6, 4]);
+    const ledger = await t.domain.stock.listStockMovements(w.sellerId, { warehouseId: to, productId: "", limit: 10 });
+    expect(ledger.rows.map((m) => [m.kind, m.quantity, m.referenceId])).toEqual([["TRANSFER_IN", 4, transfer.transferId]]);
+    expect((await domainError(t.domain.transfers.transferStock(w.sellerId, { ...input, quantity: 5 }))).reason).toBe("IDEMPOTENCY_KEY_REUSED");
+    await assertLedgerMatchesLevels(database.db);
+  });
+
+  it("refuses same-warehouse, non-positive and too-large transfers, changing nothing", async () => {
+    const w = await sellerWorld(t.domain, t.catalog, [5, 5]);
+    const [a, b] = w.warehouseIds as [string, string];
+    const base = { fromWarehouseId: a, toWarehouseId: b, productId: w.productId, quantity: 1, idempotencyKey: newId() };
+    const same = await domainError(t.domain.transfers.transferStock(w.sellerId, { ...base, toWarehouseId: a }));
+    expect(same.kind).toBe("INVALID_ARGUMENT");
+    expect(same.fieldViolations.map((v) => v.field)).toEqual(["to_warehouse_id"]);
+    const zero = await domainError(t.domain.transfers.transferStock(w.sellerId, { ...base, quantity: 0 }));
+    expect(zero.fieldViolations.map((v) => v.field)).toEqual(["quantity"]);
+    const tooMuch = await domainError(t.domain.transfers.transferStock(w.sellerId, { ...base, quantity: 6 }));
+    expect(tooMuch).toMatchObject({ kind: "FAILED_PRECONDITION", reason: "INSUFFICIENT_STOCK", metadata: { product_id: w.productId } });
+    expect(await onHand(w.sellerId, w.productId)).toEqual([5, 5]);
+    // A failed transfer leaves its key free for the same request once the stock is there.
+    await t.domain.stock.addStock(w.sellerId, { warehouseId: a, productId: w.productId, quantity: 1, idempotencyKey: "top-up" });
+    await t.domain.transfers.transferStock(w.sellerId, { ...base, quantity: 6, idempotencyKey: base.idempotencyKey });
+    expect(await onHand(w.sellerId, w.productId)).toEqual([0, 11]);
+  });
+
+  it("moves available units only, never reserved ones", async () => {
+    const w = await sellerWorld(t.domain, t.catalog, [5, 0]);
+    const [a, b] = w.warehouseIds as [string, string];
+    await t.domain.reservations.reserveStock({
+      reservationId: newId(),
+      lines: [{ productId: w.productId, quantity: 3 }],
+      expireTime: new Date(t.clock.ms + 60_000),
+    });
+    const input = { fromWarehouseId: a, toWarehouseId: b, productId: w.productId, quantity: 3, idempotencyKey: newId() };
+    expect((await domainError(t.domain.transfers.transferStock(w.sellerId, input))).reason).toBe("INSUFFICIENT_STOCK");
+    await t.domain.transfers.transferStock(w.sellerId, { ...input, quantity: 2 });
+    expect((await t.domain.stock.listStockLevels(w.sellerId, w.productId)).map((l) => [l.onHand, l.reserved])).toEqual([
+      [3, 3],
+      [2, 0],
+    ]);
+    await assertLedgerMatchesLevels(database.db);
+  });
+
+  it("allows inactive warehouses on either side: transfers are stock keeping", async () => {
+    const w = await sellerWorld(t.domain, t.catalog, [5, 0]);
+    const [a, b] = w.warehouseIds as [string, string];
+    await t.domain.warehouses.setWarehouseStatus(w.sellerId, { warehouseId: a, status: "INACTIVE" });
+    await t.domain.transfers.transferStock(w.sellerId, { fromWarehouseId: a, toWarehouseId: b, productId: w.productId, quantity: 2, idempotencyKey: "out" });
+    await t.domain.warehouses.setWarehouseStatus(w.sellerId, { warehouseId: b, status: "INACTIVE" });
+    await t.domain.transfers.transferStock(w.sellerId, { fromWarehouseId: b, toWarehouseId: a, productId: w.productId, quantity: 1, idempotencyKey: "in" });
+    expect(await onHand(w.sellerId, w.productId)).toEqual([4, 1]);
+  });
+
+  it("refuses another seller's warehouse or product and unknown warehouses, changing nothing", async () => {
+    const mine = await sellerWorld(t.domain, t.catalog, [5, 0]);
+    const theirs = await sellerWorld(t.domain, t.catalog, [5, 0]);
+    const base = { fromWarehouseId: mine.warehouseIds[0]!, toWarehouseId: mine.warehouseIds[1]!, productId: mine.productId, quantity: 1, idempotencyKey: newId() };
+    expect((await domainError(t.domain.transfers.transferStock(mine.sellerId, { ...base, toWarehouseId: theirs.warehouseIds[0]! }))).kind).toBe("PERMISSION_DENIED");
+    expect((await domainError(t.domain.transfers.transferStock(mine.sellerId, { ...base, productId: theirs.productId }))).kind).toBe("PERMISSION_DENIED");
+    expect((await domainError(t.domain.transfers.transferStock(theirs.sellerId, base))).kind).toBe("PERMISSION_DENIED");
+    expect((await domainError(t.domain.transfers.transferStock(mine.sellerId, { ...base, fromWarehouseId: newId() }))).reason).toBe("WAREHOUSE_NOT_FOUND");
+    expect(await onHand(mine.sellerId, mine.productId)).toEqual([5]);
+    expect(await onHand(theirs.sellerId, theirs.productId)).toEqual([5]);
+  });
+
+  it("keeps 50 concurrent transfers in both directions consistent, with every SKU lock lost", async () => {
+    // No lock at all: row locks in warehouse-id order and the conditional update must carry it.
+    const unlocked = testDomain(database.db, { locks: noLocks, catalog: t.catalog });
+    const w = await sellerWorld(unlocked.domain, t.catalog, [30, 30]);
+    const [a, b] = w.warehouseIds as [string, string];
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) =>
+        unlocked.domain.transfers.transferStock(w.sellerId, {
+          fromWarehouseId: i % 2 === 0 ? a : b,
+          toWarehouseId: i % 2 === 0 ? b : a,
+          productId: w.productId,
+          quantity: 1 + (i % 7),
+          idempotencyKey: `rush-${i}`,
+        }),
+      ),
+    );
+    for (const r of results) {
+      if (r.status === "rejected") expect(r.reason).toMatchObject({ reason: "INSUFFICIENT_STOCK" });
+    }
+    expect(results.some((r) => r.status === "fulfilled")).toBe(true);
+    const levels = await onHand(w.sellerId, w.productId);
+    expect(levels.every((n) => n >= 0)).toBe(true);
+    expect(levels[0]! + levels[1]!).toBe(60);
+    await assertLedgerMatchesLevels(database.db);
+  });
+});

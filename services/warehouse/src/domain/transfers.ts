@@ -1,0 +1,93 @@
+import { Validator } from "@wms/errors";
+import { newId, withTransactionRetry } from "@wms/db";
+import type { LockManager } from "@wms/locks";
+import type { WarehouseRepo } from "../db/repo.js";
+import type { TransferRow } from "../db/schema/transfers.js";
+import { IDEMPOTENCY_KEY_MAX, idempotencyKeyReused, insufficientStock, QUANTITY_MAX, skuLockKey } from "./common.js";
+import type { Ownership } from "./ownership.js";
+
+export interface TransferInput {
+  fromWarehouseId: string;
+  toWarehouseId: string;
+  productId: string;
+  quantity: number;
+  idempotencyKey: string;
+  /** Give up waiting for the SKU lock at this time (the call's deadline). */
+  deadline?: Date;
+}
+
+export interface TransfersDomain {
+  /**
+   * Moves available units (never reserved ones) between two warehouses the caller owns, of a
+   * product the caller owns, all or nothing. Inactive warehouses may send and receive: it is
+   * stock keeping, and availability only ever counts active ones. Idempotent per caller by
+   * `idempotencyKey`: a replay returns the original transfer and moves nothing.
+   */
+  transferStock(callerId: string, input: TransferInput): Promise<TransferRow>;
+}
+
+export function createTransfersDomain(deps: { repo: WarehouseRepo; ownership: Ownership; locks: LockManager; now: () => Date }): TransfersDomain {
+  const { repo, ownership } = deps;
+
+  function sameRequest(row: TransferRow, input: TransferInput, productId: string, from: string, to: string): boolean {
+    return row.fromWarehouseId === from && row.toWarehouseId === to && row.productId === productId && row.quantity === input.quantity;
+  }
+
+  return {
+    async transferStock(callerId, input) {
+      new Validator()
+        .check(input.fromWarehouseId !== input.toWarehouseId, "to_warehouse_id", "must differ from from_warehouse_id")
+        .positiveInt(input.quantity, "quantity", QUANTITY_MAX)
+        .required(input.idempotencyKey, "idempotency_key")
+        .maxLength(input.idempotencyKey, IDEMPOTENCY_KEY_MAX, "idempotency_key")
+        .throwIfInvalid();
+      const from = (await ownership.requireWarehouse(callerId, input.fromWarehouseId)).warehouseId;
+      const to = (await ownership.requireWarehouse(callerId, input.toWarehouseId)).warehouseId;
+      // Two spellings of one id (case) pass the check above; the stored ids cannot lie.
+      new Validator().check(from !== to, "to_warehouse_id", "must differ from from_warehouse_id").throwIfInvalid();
+      await ownership.requireProduct(callerId, input.productId);
+      const productId = input.productId.toLowerCase();
+
+      const replayed = await repo.findTransferByKey(callerId, input.idempotencyKey);
+      if (replayed) {
+        if (!sameRequest(replayed, input, productId, from, to)) throw idempotencyKeyReused();
+        return replayed;
+      }
+
+      return deps.locks.withLocks([skuLockKey(productId)], { deadline: input.deadline }, () =>
+        withTransactionRetry(() =>
+          repo.transaction(async (tx) => {
+            const at = deps.now();
+            const transfer = await tx.insertTransfer({
+              transferId: newId(),
+              fromWarehouseId: from,
+              toWarehouseId: to,
+              productId,
+              quantity: input.quantity,
+              requestedBy: callerId,
+              idempotencyKey: input.idempotencyKey,
+              createTime: at,
+            });
+            if (!transfer) {
+              // A concurrent replay committed first.
+              const original = await tx.findTransferByKey(callerId, input.idempotencyKey);
+              if (!original || !sameRequest(original, input, productId, from, to)) throw idempotencyKeyReused();
+              return original;
+            }
+            // Both rows locked in warehouse-id order before either changes, so transfers in
+            // opposite directions queue instead of deadlocking.
+            await tx.lockLevels(productId, [from, to]);
+            if (!(await tx.takeAvailable(from, productId, input.quantity))) throw insufficientStock(productId);
+            await tx.addOnHand(to, productId, input.quantity);
+            const ledger = { productId, quantity: input.quantity, referenceId: transfer.transferId, createTime: at };
+            await tx.insertMovements([
+              { ...ledger, movementId: newId(), warehouseId: from, kind: "TRANSFER_OUT" },
+              { ...ledger, movementId: newId(), warehouseId: to, kind: "TRANSFER_IN" },
+            ]);
+            return transfer;
+          }),
+        ),
+      );
+    },
+  };
+}

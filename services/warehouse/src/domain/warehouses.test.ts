@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DomainError } from "@wms/errors";
+import { newId } from "@wms/db";
+import { assertLedgerMatchesLevels } from "../test-support/ledger.js";
+import { openTestDatabase, rejection, sellerWorld, testDomain } from "../test-support/fixtures.js";
+
+let database: Awaited<ReturnType<typeof openTestDatabase>>;
+let t: ReturnType<typeof testDomain>;
+
+beforeAll(async () => {
+  database = await openTestDatabase("wh_domain");
+  t = testDomain(database.db);
+});
+afterAll(async () => {
+  await database?.drop();
+});
+
+async function domainError(p: Promise<unknown>): Promise<DomainError> {
+  const err = await rejection(p);
+  expect(err).toBeInstanceOf(DomainError);
+  return err as DomainError;
+}
+
+describe("warehouses", () => {
+  it("lets a shop's owner create, read, list, rename and switch off warehouses", async () => {
+    const seller = newId();
+    const shopId = t.catalog.addShop(seller);
+    const created = await t.domain.warehouses.createWarehouse(seller, { shopId, name: " North ", location: " Oslo " });
+    expect(created).toMatchObject({ shopId, name: "North", location: "Oslo", status: "ACTIVE" });
+    expect(await t.domain.warehouses.getWarehouse(seller, created.warehouseId)).toEqual(created);
+
+    for (const name of ["B", "C"]) await t.domain.warehouses.createWarehouse(seller, { shopId, name, location: "" });
+    const first = await t.domain.warehouses.listWarehouses(seller, { shopId, limit: 2 });
+    expect(first.rows.map((w) => w.name)).toEqual(["North", "B"]);
+    expect(first.hasMore).toBe(true);
+    const second = await t.domain.warehouses.listWarehouses(seller, { shopId, limit: 2, afterId: first.rows[1]!.warehouseId });
+    expect(second.rows.map((w) => w.name)).toEqual(["C"]);
+    expect(second.hasMore).toBe(false);
+
+    const renamed = await t.domain.warehouses.updateWarehouse(seller, { warehouseId: created.warehouseId, name: "South", location: "" });
+    expect(renamed).toMatchObject({ name: "South", location: "Oslo" });
+    const off = await t.domain.warehouses.setWarehouseStatus(seller, { warehouseId: created.warehouseId, status: "INACTIVE" });
+    expect(off.status).toBe("INACTIVE");
+  });
+
+  it("refuses other sellers, unknown shops and warehouses, and bad fields, changing nothing", async () => {
+    const seller = newId();
+    const intruder = newId();
+    const shopId = t.catalog.addShop(seller);
+    const w = await t.domain.warehouses.createWarehouse(seller, { shopId, name: "Main", location: "" });
+
+    expect((await domainError(t.domain.warehouses.createWarehouse(intruder, { shopId, name: "X", location: "" }))).kind).toBe("PERMISSION_DENIED");
+    expect((await domainError(t.domain.warehouses.getWarehouse(intruder, w.warehouseId))).kind).toBe("PERMISSION_DENIED");
+    expect((await domainError(t.domain.warehouses.listWarehouses(intruder, { shopId, limit: 10 }))).kind).toBe("PERMISSION_DENIED");
+    expect((await domainError(t.domain.warehouses.updateWarehouse(intruder, { warehouseId: w.warehouseId, name: "Mine", location: "" }))).kind).toBe(
+      "PERMISSION_DENIED",
+    );
+    expect((await domainError(t.domain.warehouses.setWarehouseStatus(intruder, { warehouseId: w.warehouseId, status: "INACTIVE" }))).kind).toBe(
+      "PERMISSION_DENIED",
+    );
+    expect(await t.domain.warehouses.getWarehouse(seller, w.warehouseId)).toEqual(w);
+
+    expect((await domainError(t.domain.warehouses.createWarehouse(seller, { shopId: newId(), name: "X", location: "" }))).reason).toBe("SHOP_NOT_FOUND");
+    expect((await domainError(t.domain.warehouses.getWarehouse(seller, newId()))).reason).toBe("WAREHOUSE_NOT_FOUND");
+    expect((await domainError(t.domain.warehouses.getWarehouse(seller, "not-an-id"))).reason).toBe("WAREHOUSE_NOT_FOUND");
+
+    const bad = await domainError(t.domain.warehouses.createWarehouse(seller, { shopId, name: " ", location: "x".repeat(201) }));
+    expect(bad.kind).toBe("INVALID_ARGUMENT");
+    expect(bad.fieldViolations.map((v) => v.field)).toEqual(["name", "location"]);
+    const noStatus = await domainError(t.domain.warehouses.setWarehouseStatus(seller, { warehouseId: w.warehouseId, status: undefined }));
+    expect(noStatus.fieldViolations.map((v) => v.field)).toEqual(["status"]);
+  });
+});
+
+describe("stock", () => {
+  it("adds stock once per idempotency key, into inactive warehouses too, and refuses a reused key", async () => {
+    const world = await sellerWorld(t.domain, t.catalog, [0]);
+    const [warehouseId] = world.warehouseIds as [string];
+    const add = (quantity: number, idempotencyKey: string) =>
+      t.domain.stock.addStock(world.sellerId, { warehouseId, productId: world.productId, quantity, idempotencyKey });
+    expect(await add(10, "k1")).toMatchObject({ onHand: 10, reserved: 0, warehouseStatus: "ACTIVE" });
+    expect((await add(10, "k1")).onHand).toBe(10);
+    expect((await domainError(add(11, "k1"))).reason).toBe("IDEMPOTENCY_KEY_REUSED");
+    await t.domain.warehouses.setWarehouseStatus(world.sellerId, { warehouseId, status: "INACTIVE" });
+    expect(await add(5, "k2")).toMatchObject({ onHand: 15, warehouseStatus: "INACTIVE" });
+    const invalid = await domainError(add(0, ""));
+    expect(invalid.fieldViolations.map((v) => v.field)).toEqual(["quantity", "idempotency_key"]);
+    await assertLedgerMatchesLevels(database.db);
+  });
+
+  it("refuses stock operations on another seller's product or warehouse, changing nothing", async () => {
+    const mine = await sellerWorld(t.domain, t.catalog, [5]);
+    const theirs = await sellerWorld(t.domain, t.catalog, [5]);
+    const intoMine = (productId: string) =>
+      t.domain.stock.addStock(mine.sellerId, { warehouseId: mine.warehouseIds[0]!, productId, quantity: 1, idempotencyKey: newId() });
+    expect((await domainError(intoMine(theirs.productId))).kind).toBe("PERMISSION_DENIED");
+    expect((await domainError(intoMine(newId()))).reason).toBe("PRODUCT_NOT_FOUND");
+    expect(
+      (await domainError(t.domain.stock.addStock(mine.sellerId, { warehouseId: theirs.warehouseIds[0]!, productId: mine.productId, quantity: 1, idempotencyKey: "x" })))
+        .kind,
+    ).toBe("PERMISSION_DENIED");
+    expect((await domainError(t.domain.stock.listStockLevels(mine.sellerId, theirs.productId))).kind).toBe("PERMISSION_DENIED");
+    expect((await domainError(t.domain.stock.listStockMovements(mine.sellerId, { warehouseId: theirs.warehouseIds[0]!, productId: "", limit: 5 }))).kind).toBe(
+      "PERMISSION_DENIED",
+    );
+    expect((await t.domain.stock.listStockLevels(theirs.sellerId, theirs.productId)).map((l) => l.onHand)).toEqual([5]);
+    expect((await t.domain.stock.listStockLevels(mine.sellerId, mine.productId)).map((l) => l.onHand)).toEqual([5]);
+  });
+
+  it("lists every level of a product, inactive warehouses included, and pages the ledger newest first", async () => {
+    const world = await sellerWorld(t.domain, t.catalog, [4, 6]);
+    await t.domain.warehouses.setWarehouseStatus(world.sellerId, { warehouseId: world.warehouseIds[1]!, status: "INACTIVE" });
+    const levels = await t.domain.stock.listStockLevels(world.sellerId, world.productId);
+    expect(levels.map((l) => [l.warehouseId, l.onHand, l.warehouseStatus])).toEqual([
+      [world.warehouseIds[0], 4, "ACTIVE"],
+      [world.warehouseIds[1], 6, "INACTIVE"],
+    ]);
+
+    const warehouseId = world.warehouseIds[0]!;
+    const other = t.catalog.addProduct(world.shopId);
+    for (let i = 1; i <= 3; i++) await t.domain.stock.addStock(world.sellerId, { warehouseId, productId: world.productId, quantity: i, idempotencyKey: `more-${i}` });
+    await t.domain.stock.addStock(world.sellerId, { warehouseId, productId: other, quantity: 9, idempotencyKey: "other" });
+    const page1 = await t.domain.stock.listStockMovements(world.sellerId, { warehouseId, productId: world.productId, limit: 2 });
+    expect(page1.rows.map((m) => [m.kind, m.quantity, m.referenceId])).toEqual([
+      ["RECEIPT", 3, "more-3"],
+      ["RECEIPT", 2, "more-2"],
+    ]);
+    const page2 = await t.domain.stock.listStockMovements(world.sellerId, {
+      warehouseId,
+      productId: world.productId,
+      limit: 2,
+      beforeId: page1.rows[1]!.movementId,
+    });
+    expect(page2.rows.map((m) => m.quantity)).toEqual([1, 4]);
+    expect(page2.hasMore).toBe(false);
+    const all = await t.domain.stock.listStockMovements(world.sellerId, { warehouseId, productId: "", limit: 50 });
+    expect(all.rows).toHaveLength(5);
+    const bad = await domainError(t.domain.stock.listStockMovements(world.sellerId, { warehouseId, productId: "nope", limit: 5 }));
+    expect(bad.fieldViolations.map((v) => v.field)).toEqual(["product_id"]);
+  });
+});
+
+describe("availability", () => {
+  it("answers 0 for unknown and malformed ids, once per distinct id, and refuses more than 500", async () => {
+    const unknown = newId();
+    expect(await t.domain.stock.getAvailability([unknown, "junk", unknown])).toEqual([
+      { productId: unknown, availableQuantity: 0 },
+      { productId: "junk", availableQuantity: 0 },
+    ]);
+    expect(await t.domain.stock.getAvailability([])).toEqual([]);
+    const tooMany = await domainError(t.domain.stock.getAvailability(Array.from({ length: 501 }, () => newId())));
+    expect(tooMany.fieldViolations.map((v) => v.field)).toEqual(["product_ids"]);
+  });
+});

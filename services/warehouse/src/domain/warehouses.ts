@@ -1,0 +1,85 @@
+import { errors, Validator } from "@wms/errors";
+import { newId } from "@wms/db";
+import type { WarehouseRepo } from "../db/repo.js";
+import type { WarehouseRow, WarehouseStatusValue } from "../db/schema/warehouses.js";
+import type { Ownership } from "./ownership.js";
+
+export const WAREHOUSE_NAME_MAX = 120;
+export const WAREHOUSE_LOCATION_MAX = 200;
+
+export interface WarehousesDomain {
+  createWarehouse(callerId: string, input: { shopId: string; name: string; location: string }): Promise<WarehouseRow>;
+  getWarehouse(callerId: string, warehouseId: string): Promise<WarehouseRow>;
+  listWarehouses(
+    callerId: string,
+    filter: { shopId: string; afterId?: string; limit: number },
+  ): Promise<{ rows: WarehouseRow[]; hasMore: boolean }>;
+  /** Empty fields are left as they are. */
+  updateWarehouse(callerId: string, input: { warehouseId: string; name: string; location: string }): Promise<WarehouseRow>;
+  /**
+   * Deactivating keeps stock and reservations (they can still be committed or released); the
+   * warehouse simply stops counting for availability and new reservations.
+   */
+  setWarehouseStatus(callerId: string, input: { warehouseId: string; status: WarehouseStatusValue | undefined }): Promise<WarehouseRow>;
+}
+
+export function createWarehousesDomain(deps: { repo: WarehouseRepo; ownership: Ownership; now: () => Date }): WarehousesDomain {
+  const { repo, ownership } = deps;
+  return {
+    async createWarehouse(callerId, { shopId, name, location }) {
+      const trimmedName = name.trim();
+      const trimmedLocation = location.trim();
+      new Validator()
+        .required(trimmedName, "name")
+        .maxLength(trimmedName, WAREHOUSE_NAME_MAX, "name")
+        .maxLength(trimmedLocation, WAREHOUSE_LOCATION_MAX, "location")
+        .throwIfInvalid();
+      await ownership.requireShop(callerId, shopId);
+      return repo.insertWarehouse({
+        warehouseId: newId(),
+        shopId,
+        name: trimmedName,
+        location: trimmedLocation,
+        status: "ACTIVE",
+        createTime: deps.now(),
+      });
+    },
+
+    async getWarehouse(callerId, warehouseId) {
+      return ownership.requireWarehouse(callerId, warehouseId);
+    },
+
+    async listWarehouses(callerId, { shopId, afterId, limit }) {
+      await ownership.requireShop(callerId, shopId);
+      // One extra row tells whether another page exists.
+      const rows = await repo.listWarehouses({ shopId, afterId, limit: limit + 1 });
+      return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
+    },
+
+    async updateWarehouse(callerId, { warehouseId, name, location }) {
+      const trimmedName = name.trim();
+      const trimmedLocation = location.trim();
+      new Validator()
+        .maxLength(trimmedName, WAREHOUSE_NAME_MAX, "name")
+        .maxLength(trimmedLocation, WAREHOUSE_LOCATION_MAX, "location")
+        .throwIfInvalid();
+      const current = await ownership.requireWarehouse(callerId, warehouseId);
+      const changes: { name?: string; location?: string } = {};
+      if (trimmedName !== "") changes.name = trimmedName;
+      if (trimmedLocation !== "") changes.location = trimmedLocation;
+      if (Object.keys(changes).length === 0) return current;
+      const row = await repo.updateWarehouse(current.warehouseId, changes);
+      if (!row) throw errors.notFound("warehouse", warehouseId);
+      return row;
+    },
+
+    async setWarehouseStatus(callerId, { warehouseId, status }) {
+      new Validator().check(status !== undefined, "status", "must be WAREHOUSE_STATUS_ACTIVE or WAREHOUSE_STATUS_INACTIVE").throwIfInvalid();
+      const current = await ownership.requireWarehouse(callerId, warehouseId);
+      if (current.status === status) return current;
+      const row = await repo.updateWarehouse(current.warehouseId, { status });
+      if (!row) throw errors.notFound("warehouse", warehouseId);
+      return row;
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import { toTimestamp } from "@wms/grpc";
+import {
+  ReservationStatus,
+  StockMovementKind,
+  WarehouseStatus,
+  type Reservation,
+  type StockLevel,
+  type StockMovement,
+  type Transfer,
+  type Warehouse,
+} from "@wms/proto/warehouse";
+import type { LevelView, ReservationView } from "./db/repo.js";
+import type { WarehouseRow, WarehouseStatusValue } from "./db/schema/warehouses.js";
+import type { StockMovementKindValue, StockMovementRow } from "./db/schema/stock-movements.js";
+import type { TransferRow } from "./db/schema/transfers.js";
+import type { ReservationStatusValue } from "./db/schema/reservations.js";
+
+const warehouseStatus: Record<WarehouseStatusValue, WarehouseStatus> = {
+  ACTIVE: WarehouseStatus.WAREHOUSE_STATUS_ACTIVE,
+  INACTIVE: WarehouseStatus.WAREHOUSE_STATUS_INACTIVE,
+};
+const movementKind: Record<StockMovementKindValue, StockMovementKind> = {
+  RECEIPT: StockMovementKind.STOCK_MOVEMENT_KIND_RECEIPT,
+  TRANSFER_OUT: StockMovementKind.STOCK_MOVEMENT_KIND_TRANSFER_OUT,
+  TRANSFER_IN: StockMovementKind.STOCK_MOVEMENT_KIND_TRANSFER_IN,
+  RESERVE: StockMovementKind.STOCK_MOVEMENT_KIND_RESERVE,
+  RELEASE: StockMovementKind.STOCK_MOVEMENT_KIND_RELEASE,
+  COMMIT: StockMovementKind.STOCK_MOVEMENT_KIND_COMMIT,
+};
+const reservationStatus: Record<ReservationStatusValue, ReservationStatus> = {
+  HELD: ReservationStatus.RESERVATION_STATUS_HELD,
+  COMMITTED: ReservationStatus.RESERVATION_STATUS_COMMITTED,
+  RELEASED: ReservationStatus.RESERVATION_STATUS_RELEASED,
+};
+
+/** The stored status a request asks for; undefined for UNSPECIFIED or an unknown value. */
+export function warehouseStatusFromMessage(status: WarehouseStatus): WarehouseStatusValue | undefined {
+  if (status === WarehouseStatus.WAREHOUSE_STATUS_ACTIVE) return "ACTIVE";
+  if (status === WarehouseStatus.WAREHOUSE_STATUS_INACTIVE) return "INACTIVE";
+  return undefined;
+}
+
+export function toWarehouseMessage(row: WarehouseRow): Warehouse {
+  return {
+    warehouseId: row.warehouseId,
+    shopId: row.shopId,
+    name: row.name,
+    location: row.location,
+    status: warehouseStatus[row.status],
+    createTime: toTimestamp(row.createTime),
+  };
+}
+
+export function toStockLevelMessage(level: LevelView): StockLevel {
+  return {
+    warehouseId: level.warehouseId,
+    productId: level.productId,
+    warehouseStatus: warehouseStatus[level.warehouseStatus],
+    onHand: level.onHand,
+    reserved: level.reserved,
+    available: level.onHand - level.reserved,
+  };
+}
+
+export function toTransferMessage(row: TransferRow): Transfer {
+  return {
+    transferId: row.transferId,
+    fromWarehouseId: row.fromWarehouseId,
+    toWarehouseId: row.toWarehouseId,
+    productId: row.productId,
+    quantity: row.quantity,
+    createTime: toTimestamp(row.createTime),
+  };
+}
+
+export function toMovementMessage(row: StockMovementRow): StockMovement {
+  return {
+    movementId: row.movementId,
+    warehouseId: row.warehouseId,
+    productId: row.productId,
+    kind: movementKind[row.kind],
+    quantity: row.quantity,
+    referenceId: row.referenceId,
+    createTime: toTimestamp(row.createTime),
+  };
+}
+
+export function toReservationMessage(view: ReservationView): Reservation {
+  return {
+    reservationId: view.row.reservationId,
+    status: reservationStatus[view.row.status],
+    allocations: view.allocations.map((a) => ({ productId: a.productId, warehouseId: a.warehouseId, quantity: a.quantity })),
+    expireTime: toTimestamp(view.row.expireTime),
+  };
+}

@@ -1,0 +1,21 @@
+import { decodePageToken, encodePageToken, pageSize, type HandlersOf } from "@wms/grpc";
+import type { WarehouseServiceService } from "@wms/proto/warehouse";
+import type { WarehouseDomain } from "../domain/index.js";
+import { toMovementMessage } from "../mapping.js";
+
+/** The owner pages through a warehouse's ledger, newest first, optionally of one product. */
+export function listStockMovements(domain: WarehouseDomain): HandlersOf<typeof WarehouseServiceService>["listStockMovements"] {
+  return async (request, ctx) => {
+    const caller = ctx.requireUser("seller");
+    const limit = pageSize(request.pageSize);
+    const beforeId = decodePageToken(request.pageToken);
+    const { rows, hasMore } = await domain.stock.listStockMovements(caller.userId, {
+      warehouseId: request.warehouseId,
+      productId: request.productId,
+      beforeId,
+      limit,
+    });
+    const last = rows[rows.length - 1];
+    return { movements: rows.map(toMovementMessage), nextPageToken: hasMore && last ? encodePageToken(last.movementId) : "" };
+  };
+}

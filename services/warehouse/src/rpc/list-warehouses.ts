@@ -1,0 +1,21 @@
+import { decodePageToken, encodePageToken, pageSize, type HandlersOf } from "@wms/grpc";
+import { errors } from "@wms/errors";
+import type { WarehouseServiceService } from "@wms/proto/warehouse";
+import type { WarehouseDomain } from "../domain/index.js";
+import { isId } from "../domain/common.js";
+import { toWarehouseMessage } from "../mapping.js";
+
+/** The owner pages through a shop's warehouses, oldest first. */
+export function listWarehouses(domain: WarehouseDomain): HandlersOf<typeof WarehouseServiceService>["listWarehouses"] {
+  return async (request, ctx) => {
+    const caller = ctx.requireUser("seller");
+    const limit = pageSize(request.pageSize);
+    const afterId = decodePageToken(request.pageToken);
+    if (afterId !== undefined && !isId(afterId)) {
+      throw errors.invalidArgument([{ field: "page_token", description: "is not a page token this service issued" }]);
+    }
+    const { rows, hasMore } = await domain.warehouses.listWarehouses(caller.userId, { shopId: request.shopId, afterId, limit });
+    const last = rows[rows.length - 1];
+    return { warehouses: rows.map(toWarehouseMessage), nextPageToken: hasMore && last ? encodePageToken(last.warehouseId) : "" };
+  };
+}

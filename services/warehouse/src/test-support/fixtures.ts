@@ -1,0 +1,78 @@
+import { newId, openDatabase, type Database, type DatabaseHandle } from "@wms/db";
+import { createTestDatabase } from "@wms/testing";
+import { InProcessLockManager, type LockManager } from "@wms/locks";
+import { createWarehouseRepo, type WarehouseRepo } from "../db/repo.js";
+import { createWarehouseDomain, type WarehouseDomain, type WarehouseDomainDeps } from "../domain/index.js";
+import { warehouseService } from "../module.js";
+import { InMemoryCatalog } from "./catalog.js";
+
+/** A clock tests move by hand. */
+export class TestClock {
+  constructor(public ms: number = Date.now()) {}
+  now = (): Date => new Date(this.ms);
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+}
+
+/** A fresh database with the warehouse schema migrated, for one test file. */
+export async function openTestDatabase(label: string): Promise<{ url: string; handle: DatabaseHandle; db: Database; drop(): Promise<void> }> {
+  const database = await createTestDatabase(label);
+  const handle = await openDatabase({ url: database.url, dataDir: ".data", service: "warehouse", migrationsFolder: warehouseService.migrationsFolder, poolSize: 10 });
+  return {
+    url: database.url,
+    handle,
+    db: handle.db,
+    async drop() {
+      await handle.close();
+      await database.drop();
+    },
+  };
+}
+
+/** A warehouse domain over `db` with an in-memory catalog, in-process locks and a test clock. */
+export function testDomain(
+  db: Database,
+  overrides: Partial<Pick<WarehouseDomainDeps, "locks" | "afterAllocate">> & { catalog?: InMemoryCatalog; clock?: TestClock } = {},
+): { domain: WarehouseDomain; repo: WarehouseRepo; catalog: InMemoryCatalog; clock: TestClock; locks: LockManager } {
+  const repo = createWarehouseRepo(db);
+  const catalog = overrides.catalog ?? new InMemoryCatalog();
+  const clock = overrides.clock ?? new TestClock();
+  const locks = overrides.locks ?? new InProcessLockManager();
+  const domain = createWarehouseDomain({ repo, catalog, locks, now: clock.now, afterAllocate: overrides.afterAllocate });
+  return { domain, repo, catalog, clock, locks };
+}
+
+/** A lock manager that never excludes anyone: every lock "lost", so only the database protects. */
+export const noLocks: LockManager = {
+  withLocks: (_keys, _options, work) => work(),
+  close: async () => undefined,
+};
+
+/** A seller with a shop, `warehouseCount` active warehouses and a product, stocked as given. */
+export async function sellerWorld(
+  domain: WarehouseDomain,
+  catalog: InMemoryCatalog,
+  stock: number[],
+): Promise<{ sellerId: string; shopId: string; productId: string; warehouseIds: string[] }> {
+  const sellerId = newId();
+  const shopId = catalog.addShop(sellerId);
+  const productId = catalog.addProduct(shopId);
+  const warehouseIds: string[] = [];
+  for (const [i, units] of stock.entries()) {
+    const w = await domain.warehouses.createWarehouse(sellerId, { shopId, name: `W${i}`, location: "" });
+    warehouseIds.push(w.warehouseId);
+    if (units > 0) await domain.stock.addStock(sellerId, { warehouseId: w.warehouseId, productId, quantity: units, idempotencyKey: `seed-${i}` });
+  }
+  return { sellerId, shopId, productId, warehouseIds };
+}
+
+/** The rejection of `p`, which must reject. */
+export async function rejection(p: Promise<unknown>): Promise<unknown> {
+  return p.then(
+    () => {
+      throw new Error("expected a rejection");
+    },
+    (err: unknown) => err,
+  );
+}
