@@ -1,14 +1,13 @@
 import { ConfigError, loadConfig, env } from "@wms/config";
 import { onShutdownSignal } from "@wms/grpc";
 import { createLogger } from "@wms/logging";
-import { InProcessLockManager } from "@wms/locks";
 import { peerNames, startService, type RunningService } from "@wms/service";
 import { startGateway } from "@wms/gateway";
 import { serviceModules } from "./registry.js";
 
 // The whole mesh in one process: five gRPC servers on their own ports, talking over real
-// gRPC, sharing one embedded database (PGlite cannot be shared across processes) and one
-// in-process lock manager, plus the REST gateway.
+// gRPC, sharing one embedded database (PGlite cannot be shared across processes), plus the
+// REST gateway.
 const logger = createLogger("wms");
 
 async function main(): Promise<void> {
@@ -17,10 +16,9 @@ async function main(): Promise<void> {
     GATEWAY_PORT: env.port(8080),
     GATEWAY_MAX_BODY: env.integer(1024 * 1024, 1024, 64 * 1024 * 1024),
   });
-  const locks = new InProcessLockManager();
   const running: RunningService[] = [];
   for (const name of peerNames) {
-    running.push(await startService(serviceModules[name], { ...process.env, PORT: undefined }, { locks, logger }));
+    running.push(await startService(serviceModules[name], { ...process.env, PORT: undefined }, { logger }));
   }
   const upstreams = Object.fromEntries(running.map((s) => [s.name, s.server.address])) as Record<(typeof peerNames)[number], string>;
   const gateway = await startGateway({
@@ -33,7 +31,6 @@ async function main(): Promise<void> {
   onShutdownSignal(logger, async () => {
     await gateway.close();
     await Promise.all(running.map((s) => s.stop()));
-    await locks.close();
   });
   const grpcList = running.map((s) => `${s.name}=${s.server.address}`).join(" ");
   process.stdout.write(`WMS mesh ready: REST ${gateway.url}  gRPC ${grpcList}\n`);

@@ -1,6 +1,7 @@
 import type { LockManager } from "./lock-manager.js";
 import { InProcessLockManager } from "./in-process.js";
 import { RedlockManager } from "./redlock.js";
+import { queuedLocks } from "./queued.js";
 
 export interface LockConfig {
   redisUrls: string[];
@@ -8,13 +9,18 @@ export interface LockConfig {
   retryDelayMs: number;
 }
 
-/** No Redis URLs: in-process locks (one-process embedded mode). Otherwise Redlock with quorum. */
+/**
+ * No Redis URLs: in-process locks (one-process embedded mode). Otherwise Redlock with quorum,
+ * behind a per-process queue so one rush makes one Redis contender per replica.
+ */
 export function createLockManager(config: LockConfig): LockManager {
   if (config.redisUrls.length === 0) return new InProcessLockManager();
-  return new RedlockManager({
-    urls: config.redisUrls,
-    ttlMs: config.ttlMs,
-    retryDelayMs: config.retryDelayMs,
-    retryJitterMs: config.retryDelayMs,
-  });
+  return queuedLocks(
+    new RedlockManager({
+      urls: config.redisUrls,
+      ttlMs: config.ttlMs,
+      retryDelayMs: config.retryDelayMs,
+      retryJitterMs: config.retryDelayMs,
+    }),
+  );
 }

@@ -1,4 +1,5 @@
 export type { LockManager, LockOptions } from "./lock-manager.js";
 export { InProcessLockManager } from "./in-process.js";
 export { RedlockManager, type RedlockOptions } from "./redlock.js";
-export { createLockManager } from "./create.js";
+export { createLockManager, type LockConfig } from "./create.js";
+export { queuedLocks } from "./queued.js";

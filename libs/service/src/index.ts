@@ -3,3 +3,4 @@ export { type ServiceModule, type ServiceDeps, type StartedService } from "./mod
 export { Peers } from "./peers.js";
 export { startService, type RunningService, type SharedResources } from "./start.js";
 export { runStandalone } from "./standalone.js";
+export { createImmutableCache } from "./immutable-cache.js";

@@ -3,7 +3,6 @@ import type { Database } from "@wms/db";
 import type { ServiceBinding } from "@wms/grpc";
 import type { Logger } from "@wms/logging";
 import type { TokenIssuer } from "@wms/auth";
-import type { LockManager } from "@wms/locks";
 import type { CommonConfig, ServiceName } from "./config.js";
 import type { Peers } from "./peers.js";
 
@@ -14,8 +13,6 @@ export interface ServiceDeps<S extends ConfigSpec> {
   logger: Logger;
   peers: Peers;
   issuer: TokenIssuer;
-  /** The lock manager shared by the process (in-process in the embedded mesh). */
-  sharedLocks: LockManager | undefined;
 }
 
 export interface StartedService {

@@ -3,7 +3,6 @@ import { openDatabase } from "@wms/db";
 import { loadSigningKeys, TokenIssuer, TokenVerifier } from "@wms/auth";
 import { startGrpcServer, ServiceCredentials, type RunningServer, type Middleware } from "@wms/grpc";
 import { createLogger, type Logger } from "@wms/logging";
-import type { LockManager } from "@wms/locks";
 import { commonConfigSpec, defaultPorts } from "./config.js";
 import type { ServiceModule } from "./module.js";
 import { Peers } from "./peers.js";
@@ -15,9 +14,8 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-/** What a process may share between the services it runs (the embedded mesh shares locks). */
+/** What a process may share between the services it runs. */
 export interface SharedResources {
-  locks?: LockManager;
   middleware?: Middleware[];
   logger?: Logger;
 }
@@ -44,7 +42,7 @@ export async function startService<S extends ConfigSpec>(
   const keys = loadSigningKeys({ privateKeyPem: config.JWT_PRIVATE_KEY, publicKeyPem: config.JWT_PUBLIC_KEY, dataDir: config.DATA_DIR });
   const issuer = new TokenIssuer(keys.privateKey);
   const peers = new Peers(config, new ServiceCredentials(issuer, module.name));
-  const started = await module.create({ config, db: handle.db, logger, peers, issuer, sharedLocks: shared.locks });
+  const started = await module.create({ config, db: handle.db, logger, peers, issuer });
   if (config.DEMO_DATA && started.seedDemoData) await started.seedDemoData();
   const server = await startGrpcServer({
     name: module.name,

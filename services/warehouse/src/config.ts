@@ -10,7 +10,7 @@ export const warehouseConfigSpec = {
   LOCK_RETRY_DELAY: env.duration("5ms"),
   RESERVATION_SWEEP_INTERVAL: env.duration("1s"),
   /** Expired reservations released per sweeper transaction. */
-  SWEEP_BATCH: env.integer(100, 1, 10_000),
+  RESERVATION_SWEEP_BATCH: env.integer(100, 1, 10_000),
   /** Shop owners and product shops remembered (they never change). */
   OWNERSHIP_CACHE_SIZE: env.integer(10_000, 1, 1_000_000),
 };

@@ -2,14 +2,12 @@ import { fileURLToPath } from "node:url";
 import { bindService } from "@wms/grpc";
 import { WarehouseServiceService } from "@wms/proto/warehouse";
 import { serviceNames } from "@wms/proto/descriptors";
-import { createLockManager, type LockManager } from "@wms/locks";
-import type { ConfigOf } from "@wms/config";
+import { createLockManager } from "@wms/locks";
 import type { ServiceModule } from "@wms/service";
 import { warehouseConfigSpec } from "./config.js";
 import { createWarehouseRepo } from "./db/repo.js";
 import { createWarehouseDomain } from "./domain/index.js";
 import { startReservationSweeper, type Sweeper } from "./domain/sweeper.js";
-import { queuedLocks } from "./domain/queued-locks.js";
 import { createPeerCatalog } from "./peers/catalog.js";
 import { seedDemoData } from "./demo-data.js";
 import { createWarehouse } from "./rpc/create-warehouse.js";
@@ -28,23 +26,13 @@ import { releaseReservation } from "./rpc/release-reservation.js";
 
 export { releaseExpiredReservations } from "./domain/sweeper.js";
 
-function ownLockManager(config: ConfigOf<typeof warehouseConfigSpec>): LockManager {
-  const locks = createLockManager({ redisUrls: config.REDIS_URLS, ttlMs: config.LOCK_TTL, retryDelayMs: config.LOCK_RETRY_DELAY });
-  // Redlock gets a local queue in front (see queuedLocks); in-process locks are one already.
-  return config.REDIS_URLS.length > 0 ? queuedLocks(locks) : locks;
-}
-
 export const warehouseService: ServiceModule<typeof warehouseConfigSpec> = {
   name: "warehouse",
   configSpec: warehouseConfigSpec,
   migrationsFolder: fileURLToPath(new URL("../drizzle", import.meta.url)),
-  async create({ config, db, logger, peers, sharedLocks }) {
+  async create({ config, db, logger, peers }) {
     const repo = createWarehouseRepo(db);
-    // The process's shared lock manager (the embedded mesh) is closed by its owner; one made
-    // here is ours to close.
-    const ownLocks = sharedLocks ? undefined : ownLockManager(config);
-    const locks = sharedLocks ?? ownLocks;
-    if (!locks) throw new Error("no lock manager");
+    const locks = createLockManager({ redisUrls: config.REDIS_URLS, ttlMs: config.LOCK_TTL, retryDelayMs: config.LOCK_RETRY_DELAY });
     const catalog = createPeerCatalog(
       {
         getShop: (request) => peers.shop().getShop(request),
@@ -75,15 +63,15 @@ export const warehouseService: ServiceModule<typeof warehouseConfigSpec> = {
       seedDemoData: () => seedDemoData(repo),
       startBackground() {
         sweeper = startReservationSweeper({
-          sweepOnce: () => domain.releaseExpired(config.SWEEP_BATCH),
-          batchSize: config.SWEEP_BATCH,
+          sweepOnce: () => domain.releaseExpired(config.RESERVATION_SWEEP_BATCH),
+          batchSize: config.RESERVATION_SWEEP_BATCH,
           intervalMs: config.RESERVATION_SWEEP_INTERVAL,
           logger,
         });
       },
       async stop() {
         await sweeper?.stop();
-        await ownLocks?.close();
+        await locks.close();
       },
     };
   },

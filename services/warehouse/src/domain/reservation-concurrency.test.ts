@@ -5,7 +5,7 @@ import { newId, openDatabase, type DatabaseHandle } from "@wms/db";
 import { RedlockManager } from "@wms/locks";
 import { TEST_REDIS_URL } from "@wms/testing";
 import { warehouseService } from "../module.js";
-import { queuedLocks } from "./queued-locks.js";
+import { queuedLocks } from "@wms/locks";
 import { InMemoryCatalog } from "../test-support/catalog.js";
 import { assertLedgerMatchesLevels } from "../test-support/ledger.js";
 import { noLocks, openTestDatabase, rejection, sellerWorld, testDomain } from "../test-support/fixtures.js";

@@ -1,4 +1,5 @@
 import { DomainError } from "@wms/errors";
+import { createImmutableCache } from "@wms/service";
 import type { Catalog } from "../domain/catalog.js";
 
 /** The two peer calls the catalog makes, as the promise clients expose them. */
@@ -7,13 +8,9 @@ export interface CatalogPeers {
   batchGetProducts(request: { productIds: string[]; includeAvailability: boolean }): Promise<{ products: Array<{ productId: string; shopId: string }> }>;
 }
 
-/**
- * Ownership from the shop and product services, cached: a shop never changes owner and a
- * product never changes shop, so a cached answer is never stale. Only found ids are cached
- * (an unknown id may be created later); concurrent lookups of one id share one call.
- */
+/** Ownership from the shop and product services, cached (a cached answer is never stale). */
 export function createPeerCatalog(peers: CatalogPeers, maxEntries: number): Catalog {
-  const shopOwners = cached(maxEntries, async (shopId) => {
+  const shopOwners = createImmutableCache(maxEntries, async (shopId: string) => {
     try {
       return (await peers.getShop({ shopId })).shop?.ownerUserId;
     } catch (err) {
@@ -21,39 +18,13 @@ export function createPeerCatalog(peers: CatalogPeers, maxEntries: number): Cata
       throw err;
     }
   });
-  const productShops = cached(maxEntries, async (productId) => {
+  const productShops = createImmutableCache(maxEntries, async (productId: string) => {
     // Unknown ids are left out of the answer, never an error.
     const { products } = await peers.batchGetProducts({ productIds: [productId], includeAvailability: false });
     return products.find((p) => p.productId.toLowerCase() === productId)?.shopId;
   });
   return {
-    shopOwner: (shopId) => shopOwners(shopId.toLowerCase()),
-    productShop: (productId) => productShops(productId.toLowerCase()),
-  };
-}
-
-function cached(maxEntries: number, load: (id: string) => Promise<string | undefined>): (id: string) => Promise<string | undefined> {
-  const values = new Map<string, string>();
-  const inFlight = new Map<string, Promise<string | undefined>>();
-  return async (id) => {
-    const hit = values.get(id);
-    if (hit !== undefined) return hit;
-    let pending = inFlight.get(id);
-    if (!pending) {
-      pending = load(id)
-        .then((value) => {
-          if (value !== undefined) {
-            if (values.size >= maxEntries) {
-              const oldest = values.keys().next();
-              if (!oldest.done) values.delete(oldest.value);
-            }
-            values.set(id, value);
-          }
-          return value;
-        })
-        .finally(() => inFlight.delete(id));
-      inFlight.set(id, pending);
-    }
-    return pending;
+    shopOwner: (shopId) => shopOwners(shopId.toLowerCase(), undefined),
+    productShop: (productId) => productShops(productId.toLowerCase(), undefined),
   };
 }

@@ -1,4 +1,5 @@
-import { InProcessLockManager, type LockManager } from "@wms/locks";
+import { InProcessLockManager } from "./in-process.js";
+import type { LockManager } from "./lock-manager.js";
 
 /**
  * The requests of one process queue for a SKU locally (FIFO) before contending for the
