@@ -1,8 +1,8 @@
-import { ConfigError, loadConfig, env } from "@wms/config";
+import { ConfigError, loadConfig } from "@wms/config";
 import { onShutdownSignal } from "@wms/grpc";
 import { createLogger } from "@wms/logging";
 import { peerNames, startService, type RunningService } from "@wms/service";
-import { startGateway } from "@wms/gateway";
+import { startGateway, gatewayConfigSpec } from "@wms/gateway";
 import { serviceModules } from "./registry.js";
 
 // The whole mesh in one process: five gRPC servers on their own ports, talking over real
@@ -11,11 +11,7 @@ import { serviceModules } from "./registry.js";
 const logger = createLogger("wms");
 
 async function main(): Promise<void> {
-  const meshConfig = loadConfig({
-    GATEWAY_HOST: env.string("127.0.0.1", "the gateway's listen address"),
-    GATEWAY_PORT: env.port(8080),
-    GATEWAY_MAX_BODY: env.integer(1024 * 1024, 1024, 64 * 1024 * 1024),
-  });
+  const meshConfig = loadConfig(gatewayConfigSpec);
   const running: RunningService[] = [];
   for (const name of peerNames) {
     running.push(await startService(serviceModules[name], { ...process.env, PORT: undefined }, { logger }));

@@ -1,1 +1,2 @@
 export { startGateway, type GatewayOptions, type RunningGateway } from "./server.js";
+export { gatewayConfigSpec } from "./config.js";

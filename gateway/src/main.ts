@@ -1,6 +1,8 @@
-import { env, exitOnConfigError, loadConfig } from "@wms/config";
+import { exitOnConfigError, loadConfig } from "@wms/config";
 import { onShutdownSignal } from "@wms/grpc";
 import { createLogger } from "@wms/logging";
+import { commonConfigSpec } from "@wms/service";
+import { gatewayConfigSpec } from "./config.js";
 import { startGateway } from "./server.js";
 
 // The gateway on its own, in front of services running elsewhere (one process per service).
@@ -8,14 +10,12 @@ const logger = createLogger("gateway");
 
 const config = exitOnConfigError(() =>
   loadConfig({
-    GATEWAY_HOST: env.string("127.0.0.1", "the gateway's listen address"),
-    GATEWAY_PORT: env.port(8080),
-    GATEWAY_MAX_BODY: env.integer(1024 * 1024, 1024, 64 * 1024 * 1024),
-    USER_SERVICE_ADDR: env.string("127.0.0.1:50051", "host:port"),
-    SHOP_SERVICE_ADDR: env.string("127.0.0.1:50052", "host:port"),
-    PRODUCT_SERVICE_ADDR: env.string("127.0.0.1:50053", "host:port"),
-    WAREHOUSE_SERVICE_ADDR: env.string("127.0.0.1:50054", "host:port"),
-    ORDER_SERVICE_ADDR: env.string("127.0.0.1:50055", "host:port"),
+    ...gatewayConfigSpec,
+    USER_SERVICE_ADDR: commonConfigSpec.USER_SERVICE_ADDR,
+    SHOP_SERVICE_ADDR: commonConfigSpec.SHOP_SERVICE_ADDR,
+    PRODUCT_SERVICE_ADDR: commonConfigSpec.PRODUCT_SERVICE_ADDR,
+    WAREHOUSE_SERVICE_ADDR: commonConfigSpec.WAREHOUSE_SERVICE_ADDR,
+    ORDER_SERVICE_ADDR: commonConfigSpec.ORDER_SERVICE_ADDR,
   }),
 );
 

@@ -1,0 +1,9 @@
+import { env } from "@wms/config";
+
+/** The gateway's own variables, read by its standalone entry and by the one-process mesh. */
+export const gatewayConfigSpec = {
+  GATEWAY_HOST: env.string("127.0.0.1", "the gateway's listen address"),
+  GATEWAY_PORT: env.port(8080),
+  /** Largest request body accepted, in bytes; larger is 413. */
+  GATEWAY_MAX_BODY: env.integer(1024 * 1024, 1024, 64 * 1024 * 1024),
+};
