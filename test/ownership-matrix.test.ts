@@ -1,12 +1,11 @@
-import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient, toTimestamp, type PromiseClient } from "@wms/grpc";
+import { toTimestamp, type PromiseClient } from "@wms/grpc";
 import { DomainError, type ErrorKind } from "@wms/errors";
 import { newId } from "@wms/db";
 import { ProductServiceService } from "@wms/proto/product";
 import { ShopServiceService } from "@wms/proto/shop";
 import { ReservationStatus, WarehouseServiceService, WarehouseStatus } from "@wms/proto/warehouse";
-import { createTestDatabase, startTestService, testTokens, type TestService } from "@wms/testing";
+import { freePort, testServices } from "@wms/testing";
 import { shopService } from "@wms/shop-service";
 import { productService } from "@wms/product-service";
 import { warehouseService } from "@wms/warehouse-service";
@@ -14,9 +13,8 @@ import { warehouseService } from "@wms/warehouse-service";
 // Every owner-only and internal RPC of the warehouse and product services, called by every
 // kind of caller: only the owner (or, for internal RPCs, a service) gets through, and a refused
 // call changes nothing the owners can see.
-const tokens = testTokens();
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-const servers: TestService[] = [];
+const services = testServices("ownership");
+const { tokens } = services;
 let warehouses: PromiseClient<typeof WarehouseServiceService>;
 let products: PromiseClient<typeof ProductServiceService>;
 let shops: PromiseClient<typeof ShopServiceService>;
@@ -39,16 +37,6 @@ type Caller = "no token" | "buyer" | "owner" | "other seller";
 const tokenOf = (caller: Caller): string | undefined =>
   ({ "no token": undefined, buyer, owner: owner.token, "other seller": other.token })[caller];
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
-
 async function newSeller(name: string): Promise<Seller> {
   const token = await tokens.user(newId(), "seller");
   const opts = { bearerToken: token };
@@ -67,31 +55,24 @@ const reserveRequest = (reservationId: string, productId: string) => ({
 });
 
 beforeAll(async () => {
-  database = await createTestDatabase("ownership");
   // The product and warehouse services call each other: the product port is chosen up front.
-  const productAddr = `127.0.0.1:${await freePort()}`;
-  const env: Record<string, string> = { DATABASE_URL: database.url, JWT_PRIVATE_KEY: tokens.privateKeyPem, JWT_PUBLIC_KEY: tokens.publicKeyPem };
-  const shop = await startTestService(shopService, env);
-  servers.push(shop);
-  Object.assign(env, { SHOP_SERVICE_ADDR: shop.address, PRODUCT_SERVICE_ADDR: productAddr });
-  const warehouse = await startTestService(warehouseService, env);
-  servers.push(warehouse);
-  env.WAREHOUSE_SERVICE_ADDR = warehouse.address;
-  servers.push(await startTestService(productService, { ...env, PORT: productAddr.split(":")[1]! }));
-  shops = createClient(ShopServiceService, shop.address);
-  warehouses = createClient(WarehouseServiceService, warehouse.address);
-  products = createClient(ProductServiceService, productAddr);
+  const productPort = await freePort();
+  const productAddr = `127.0.0.1:${productPort}`;
+  const shop = await services.start(shopService);
+  const peers: Record<string, string> = { SHOP_SERVICE_ADDR: shop.address, PRODUCT_SERVICE_ADDR: productAddr };
+  const warehouse = await services.start(warehouseService, peers);
+  peers.WAREHOUSE_SERVICE_ADDR = warehouse.address;
+  await services.start(productService, { ...peers, PORT: String(productPort) });
+  shops = services.client(ShopServiceService, shop.address);
+  warehouses = services.client(WarehouseServiceService, warehouse.address);
+  products = services.client(ProductServiceService, productAddr);
   owner = await newSeller("owner's shop");
   other = await newSeller("other seller's shop");
   buyer = await tokens.user(newId(), "buyer");
   service = await tokens.service("order");
   for (const id of Object.values(held)) await warehouses.reserveStock(reserveRequest(id, owner.productId), { bearerToken: service });
 });
-afterAll(async () => {
-  for (const c of [shops, warehouses, products]) c?.close();
-  for (const s of servers.reverse()) await s.stop();
-  await database?.drop();
-});
+afterAll(() => services.stop());
 
 /** Everything both sellers can see of their shops, read as themselves. */
 async function snapshot(): Promise<unknown> {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newId } from "@wms/db";
 import { OrderStatus } from "@wms/proto/order";
-import { line, rejection, startOrderMesh, type OrderMesh } from "../testing/mesh.js";
+import { rejection } from "@wms/testing";
+import { line, startOrderMesh, type OrderMesh } from "../testing/mesh.js";
 
 // One mesh for the file: order instance 0 (15 min TTL) and 1 (1 s TTL, fast sweeper) call a
 // healthy warehouse; instance 2 calls a warehouse whose Redis does not answer.

@@ -1,14 +1,11 @@
-import { createServer } from "node:net";
 import postgres from "postgres";
-import { expect } from "vitest";
-import { createClient, type PromiseClient } from "@wms/grpc";
-import { DomainError } from "@wms/errors";
+import type { PromiseClient } from "@wms/grpc";
 import { newId } from "@wms/db";
 import { OrderServiceService, type CheckoutItem } from "@wms/proto/order";
 import { ProductServiceService } from "@wms/proto/product";
 import { ShopServiceService } from "@wms/proto/shop";
 import { WarehouseServiceService } from "@wms/proto/warehouse";
-import { createTestDatabase, startTestService, testTokens, TEST_REDIS_URL, type TestService, type TestTokens } from "@wms/testing";
+import { freePort, testServices, TEST_REDIS_URL, type TestTokens } from "@wms/testing";
 import { shopService } from "@wms/shop-service";
 import { productService } from "@wms/product-service";
 import { warehouseService } from "@wms/warehouse-service";
@@ -49,24 +46,24 @@ export interface OrderMesh {
 }
 
 export async function startOrderMesh(options: MeshOptions): Promise<OrderMesh> {
-  const tokens = testTokens();
-  const database = await createTestDatabase(options.label);
-  const keys = { DATABASE_URL: database.url, JWT_PRIVATE_KEY: tokens.privateKeyPem, JWT_PUBLIC_KEY: tokens.publicKeyPem, DB_POOL_SIZE: "10" };
-  const started: TestService[] = [];
-  const clients: Array<{ close(): void }> = [];
-  const sql = postgres(database.url, { max: 2, onnotice: () => undefined });
+  const services = testServices(options.label, { env: { DB_POOL_SIZE: "10" } });
+  const { tokens } = services;
+  const databaseUrl = (await services.env()).DATABASE_URL!;
+  const sql = postgres(databaseUrl, { max: 2, onnotice: () => undefined });
+  const stop = async () => {
+    await sql.end({ timeout: 1 });
+    await services.stop();
+  };
   try {
-    const shop = await startTestService(shopService, keys);
-    started.push(shop);
+    const shop = await services.start(shopService);
     // Product and warehouse call each other: their ports are chosen before either starts.
     const productPort = await freePort();
     const warehouseEnvs = options.warehouses ?? [{}];
     const warehousePorts = await Promise.all(warehouseEnvs.map(() => freePort()));
     const addr = (port: number) => `127.0.0.1:${port}`;
-    const warehouses = await Promise.all(
+    await Promise.all(
       warehousePorts.map((port, i) =>
-        startTestService(warehouseService, {
-          ...keys,
+        services.start(warehouseService, {
           PORT: String(port),
           SHOP_SERVICE_ADDR: shop.address,
           PRODUCT_SERVICE_ADDR: addr(productPort),
@@ -75,32 +72,25 @@ export async function startOrderMesh(options: MeshOptions): Promise<OrderMesh> {
         }),
       ),
     );
-    started.push(...warehouses);
-    started.push(
-      await startTestService(productService, {
-        ...keys,
-        PORT: String(productPort),
-        SHOP_SERVICE_ADDR: shop.address,
-        WAREHOUSE_SERVICE_ADDR: addr(warehousePorts[0]!),
-      }),
-    );
+    await services.start(productService, {
+      PORT: String(productPort),
+      SHOP_SERVICE_ADDR: shop.address,
+      WAREHOUSE_SERVICE_ADDR: addr(warehousePorts[0]!),
+    });
     const orderServers = await Promise.all(
       (options.orders ?? [{}]).map((o) =>
-        startTestService(orderService, {
-          ...keys,
+        services.start(orderService, {
           PRODUCT_SERVICE_ADDR: addr(productPort),
           WAREHOUSE_SERVICE_ADDR: addr(warehousePorts[o.warehouse ?? 0]!),
           ...o.env,
         }),
       ),
     );
-    started.push(...orderServers);
 
-    const orders = orderServers.map((s) => createClient(OrderServiceService, s.address));
-    const warehouse = createClient(WarehouseServiceService, addr(warehousePorts[0]!));
-    const products = createClient(ProductServiceService, addr(productPort));
-    const shops = createClient(ShopServiceService, shop.address);
-    clients.push(...orders, warehouse, products, shops);
+    const orders = orderServers.map((s) => services.client(OrderServiceService, s.address));
+    const warehouse = services.client(WarehouseServiceService, addr(warehousePorts[0]!));
+    const products = services.client(ProductServiceService, addr(productPort));
+    const shops = services.client(ShopServiceService, shop.address);
 
     const sellerToken = await tokens.user(newId(), "seller");
     const { shop: created } = await shops.createShop({ name: "order tests", description: "", ownerUserId: "" }, { bearerToken: sellerToken });
@@ -109,7 +99,7 @@ export async function startOrderMesh(options: MeshOptions): Promise<OrderMesh> {
 
     return {
       tokens,
-      databaseUrl: database.url,
+      databaseUrl,
       addresses: { product: addr(productPort), warehouses: warehousePorts.map(addr), orders: orderServers.map((s) => s.address) },
       sql,
       orders,
@@ -147,18 +137,10 @@ export async function startOrderMesh(options: MeshOptions): Promise<OrderMesh> {
         const rows = await sql<{ n: number }[]>`select count(*)::int as n from "order".orders`;
         return rows[0]?.n ?? 0;
       },
-      async stop() {
-        for (const c of clients) c.close();
-        await Promise.all(started.reverse().map((s) => s.stop()));
-        await sql.end({ timeout: 1 });
-        await database.drop();
-      },
+      stop,
     };
   } catch (err) {
-    for (const c of clients) c.close();
-    await Promise.allSettled(started.map((s) => s.stop()));
-    await sql.end({ timeout: 1 });
-    await database.drop();
+    await stop().catch(() => undefined); // the start's own error is the one to show
     throw err;
   }
 }
@@ -187,25 +169,6 @@ async function ledgerProblems(sql: postgres.Sql): Promise<string[]> {
     if (r.reserved !== r.held) problems.push(`${k}: reserved ${r.reserved}, held by reservations ${r.held}`);
     return problems;
   });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** The DomainError a call failed with (the test fails if it succeeded). */
-export async function rejection(p: Promise<unknown>): Promise<DomainError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(DomainError);
-  return err as DomainError;
 }
 
 export const line = (productId: string, quantity = 1): CheckoutItem => ({ productId, quantity });

@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient, type PromiseClient } from "@wms/grpc";
+import type { PromiseClient } from "@wms/grpc";
 import { DomainError, type ErrorKind } from "@wms/errors";
 import { ProductServiceService, type Product } from "@wms/proto/product";
-import { startTestService, type TestService } from "@wms/testing";
+import { rejection } from "@wms/testing";
 import { productService } from "../module.js";
-import { startProductHarness, rejection, type ProductHarness } from "../testing/harness.js";
+import { startProductHarness, type ProductHarness } from "../testing/harness.js";
 
 // A read whose availability cannot be had fails: showing 0 would claim "sold out" unknowingly.
 let h: ProductHarness;
 let product: Product;
-let orphan: TestService;
 let orphanProducts: PromiseClient<typeof ProductServiceService>;
 
 beforeAll(async () => {
@@ -17,17 +16,10 @@ beforeAll(async () => {
   const seller = await h.newSellerWithShop();
   product = (await h.products.createProduct({ shopId: seller.shopId, name: "p", description: "", priceCents: 5 }, { bearerToken: seller.token })).product!;
   // A second instance on the same database whose warehouse service is unreachable.
-  orphan = await startTestService(productService, {
-    DATABASE_URL: h.databaseUrl,
-    JWT_PRIVATE_KEY: h.tokens.privateKeyPem,
-    JWT_PUBLIC_KEY: h.tokens.publicKeyPem,
-    WAREHOUSE_SERVICE_ADDR: "127.0.0.1:1",
-  });
-  orphanProducts = createClient(ProductServiceService, orphan.address);
+  const orphan = await h.services.start(productService, { WAREHOUSE_SERVICE_ADDR: "127.0.0.1:1" });
+  orphanProducts = h.services.client(ProductServiceService, orphan.address);
 });
 afterAll(async () => {
-  orphanProducts?.close();
-  await orphan?.stop();
   await h?.stop();
 });
 

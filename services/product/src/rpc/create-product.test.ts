@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newId } from "@wms/db";
-import { startProductHarness, rejection, type ProductHarness } from "../testing/harness.js";
+import { rejection } from "@wms/testing";
+import { startProductHarness, type ProductHarness } from "../testing/harness.js";
 
 let h: ProductHarness;
 let owner: { sellerId: string; token: string; shopId: string };

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newId } from "@wms/db";
 import { encodePageToken } from "@wms/grpc";
 import type { Product } from "@wms/proto/product";
-import { startProductHarness, rejection, type ProductHarness } from "../testing/harness.js";
+import { rejection } from "@wms/testing";
+import { startProductHarness, type ProductHarness } from "../testing/harness.js";
 
 let h: ProductHarness;
 let shopId: string;

@@ -1,56 +1,37 @@
-import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient, type PromiseClient } from "@wms/grpc";
+import type { PromiseClient } from "@wms/grpc";
 import { ProductServiceService } from "@wms/proto/product";
 import { WarehouseServiceService, WarehouseStatus } from "@wms/proto/warehouse";
 import { ShopServiceService } from "@wms/proto/shop";
 import { demoProducts, demoShops, demoUsers } from "@wms/demo";
-import { createTestDatabase, startTestService, testTokens, type TestService } from "@wms/testing";
+import { freePort, testServices } from "@wms/testing";
 import { shopService } from "@wms/shop-service";
 import { warehouseService } from "@wms/warehouse-service";
 import { productService } from "../module.js";
 
 // The real warehouse service as the product service's upstream, on the demo data.
-const tokens = testTokens();
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let env: Record<string, string>;
-const servers: TestService[] = [];
+const services = testServices("product_wh", { env: { DEMO_DATA: "true" } });
+const { tokens } = services;
+/** The peers' addresses, as the product service is given them. */
+const env: Record<string, string> = {};
 let products: PromiseClient<typeof ProductServiceService>;
 let warehouses: PromiseClient<typeof WarehouseServiceService>;
 let shops: PromiseClient<typeof ShopServiceService>;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
-
 beforeAll(async () => {
-  database = await createTestDatabase("product_wh");
   // Product and warehouse each call the other: the product port is chosen up front.
   const productPort = await freePort();
-  env = { DATABASE_URL: database.url, JWT_PRIVATE_KEY: tokens.privateKeyPem, JWT_PUBLIC_KEY: tokens.publicKeyPem, DEMO_DATA: "true" };
-  const shop = await startTestService(shopService, env);
-  servers.push(shop);
+  const shop = await services.start(shopService);
   env.SHOP_SERVICE_ADDR = shop.address;
   env.PRODUCT_SERVICE_ADDR = `127.0.0.1:${productPort}`;
-  const warehouse = await startTestService(warehouseService, env);
-  servers.push(warehouse);
+  const warehouse = await services.start(warehouseService, env);
   env.WAREHOUSE_SERVICE_ADDR = warehouse.address;
-  servers.push(await startTestService(productService, { ...env, PORT: String(productPort) }));
-  products = createClient(ProductServiceService, env.PRODUCT_SERVICE_ADDR);
-  warehouses = createClient(WarehouseServiceService, warehouse.address);
-  shops = createClient(ShopServiceService, shop.address);
+  await services.start(productService, { ...env, PORT: String(productPort) });
+  products = services.client(ProductServiceService, env.PRODUCT_SERVICE_ADDR);
+  warehouses = services.client(WarehouseServiceService, warehouse.address);
+  shops = services.client(ShopServiceService, shop.address);
 });
-afterAll(async () => {
-  for (const c of [products, warehouses, shops]) c?.close();
-  for (const s of servers.reverse()) await s.stop();
-  await database?.drop();
-});
+afterAll(() => services.stop());
 
 const demo = (name: string) => {
   const p = demoProducts.find((d) => d.name === name);
@@ -89,8 +70,7 @@ describe("availability from the real warehouse service", () => {
   });
 
   it("seeds the demo catalog once: a restart on the same database adds nothing", async () => {
-    const again = await startTestService(productService, env);
-    servers.push(again);
+    await services.start(productService, env);
     const all = await products.listProducts({ shopId: "", pageSize: 500, pageToken: "" });
     expect(all.products.filter((p) => p.name !== "Tablet").map((p) => p.productId)).toEqual(demoProducts.map((p) => p.productId));
     expect((await shops.getShop({ shopId: demoShops[0]!.shopId })).shop?.name).toBe("Tech Gadgets");

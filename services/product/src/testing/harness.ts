@@ -1,10 +1,8 @@
-import { expect } from "vitest";
-import { createClient, type PromiseClient } from "@wms/grpc";
+import type { PromiseClient } from "@wms/grpc";
 import { ProductServiceService } from "@wms/proto/product";
 import { ShopServiceService } from "@wms/proto/shop";
-import { DomainError } from "@wms/errors";
 import { newId } from "@wms/db";
-import { createTestDatabase, startTestService, testTokens, type TestTokens } from "@wms/testing";
+import { testServices, type TestServices, type TestTokens } from "@wms/testing";
 import { shopService } from "@wms/shop-service";
 import { productService } from "../module.js";
 import { startFakeWarehouse, type FakeWarehouse } from "./fake-warehouse.js";
@@ -12,7 +10,8 @@ import { startFakeWarehouse, type FakeWarehouse } from "./fake-warehouse.js";
 /** A real shop service and product service on a fresh database, the warehouse faked over gRPC. */
 export interface ProductHarness {
   tokens: TestTokens;
-  databaseUrl: string;
+  /** The services' database and keys: more instances started here are stopped by stop(). */
+  services: TestServices;
   warehouse: FakeWarehouse;
   /** Stops the shop service (idempotent), to show what keeps working without it. */
   stopShopService(): Promise<void>;
@@ -24,26 +23,23 @@ export interface ProductHarness {
 }
 
 export async function startProductHarness(label: string): Promise<ProductHarness> {
-  const tokens = testTokens();
-  const database = await createTestDatabase(label);
-  const keys = { DATABASE_URL: database.url, JWT_PRIVATE_KEY: tokens.privateKeyPem, JWT_PUBLIC_KEY: tokens.publicKeyPem };
+  const services = testServices(label);
+  const { tokens } = services;
   const warehouse = await startFakeWarehouse(tokens.publicKeyPem);
-  const shopServer = await startTestService(shopService, keys);
-  const productServer = await startTestService(productService, {
-    ...keys,
+  const shopServer = await services.start(shopService);
+  const productServer = await services.start(productService, {
     SHOP_SERVICE_ADDR: shopServer.address,
     WAREHOUSE_SERVICE_ADDR: warehouse.address,
   });
-  const products = createClient(ProductServiceService, productServer.address);
-  const shops = createClient(ShopServiceService, shopServer.address);
+  const products = services.client(ProductServiceService, productServer.address);
+  const shops = services.client(ShopServiceService, shopServer.address);
   let shopCount = 0;
-  let shopStopped: Promise<void> | undefined;
-  const stopShopService = () => (shopStopped ??= shopServer.stop());
   return {
     tokens,
-    databaseUrl: database.url,
+    services,
     warehouse,
-    stopShopService,
+    // The started service's stop() is idempotent: stop() below will not stop it twice.
+    stopShopService: () => shopServer.stop(),
     products,
     shops,
     async newSellerWithShop(name) {
@@ -54,19 +50,11 @@ export async function startProductHarness(label: string): Promise<ProductHarness
       return { sellerId, token, shopId: shop.shopId };
     },
     async stop() {
-      products.close();
-      shops.close();
-      await productServer.stop();
-      await stopShopService();
-      await warehouse.stop();
-      await database.drop();
+      try {
+        await services.stop();
+      } finally {
+        await warehouse.stop();
+      }
     },
   };
-}
-
-/** The DomainError a call failed with (the test fails if it succeeded). */
-export async function rejection(p: Promise<unknown>): Promise<DomainError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(DomainError);
-  return err as DomainError;
 }

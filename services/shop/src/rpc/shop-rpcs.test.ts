@@ -1,37 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient, type PromiseClient } from "@wms/grpc";
+import type { PromiseClient } from "@wms/grpc";
 import { ShopServiceService } from "@wms/proto/shop";
-import { DomainError } from "@wms/errors";
 import { newId } from "@wms/db";
-import { createTestDatabase, startTestService, testTokens, type TestService } from "@wms/testing";
+import { rejection, testServices, testTokens } from "@wms/testing";
 import { shopService } from "../module.js";
 
-const tokens = testTokens();
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let service: TestService;
+const services = testServices("shop");
+const { tokens } = services;
 let client: PromiseClient<typeof ShopServiceService>;
 const seller = newId();
 
 beforeAll(async () => {
-  database = await createTestDatabase("shop");
-  service = await startTestService(shopService, {
-    DATABASE_URL: database.url,
-    JWT_PRIVATE_KEY: tokens.privateKeyPem,
-    JWT_PUBLIC_KEY: tokens.publicKeyPem,
-  });
-  client = createClient(ShopServiceService, service.address);
+  const service = await services.start(shopService);
+  client = services.client(ShopServiceService, service.address);
 });
-afterAll(async () => {
-  client?.close();
-  await service?.stop();
-  await database?.drop();
-});
-
-async function rejection(p: Promise<unknown>): Promise<DomainError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(DomainError);
-  return err as DomainError;
-}
+afterAll(() => services.stop());
 
 describe("ShopService", () => {
   it("lets a seller create a shop and anyone read it", async () => {

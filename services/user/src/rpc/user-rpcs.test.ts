@@ -1,47 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient, type PromiseClient } from "@wms/grpc";
+import type { PromiseClient } from "@wms/grpc";
 import { UserServiceService, Role } from "@wms/proto/user";
 import { ShopServiceService } from "@wms/proto/shop";
-import { DomainError } from "@wms/errors";
-import { createTestDatabase, startTestService, testTokens, type TestService } from "@wms/testing";
+import { rejection, testServices } from "@wms/testing";
 import { shopService } from "@wms/shop-service";
 import { userService } from "../module.js";
 
-const tokens = testTokens();
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let shop: TestService;
-let user: TestService;
-let orphanUser: TestService;
+const services = testServices("user");
+const { tokens } = services;
 let users: PromiseClient<typeof UserServiceService>;
 let usersWithoutShopService: PromiseClient<typeof UserServiceService>;
 let shops: PromiseClient<typeof ShopServiceService>;
 
 beforeAll(async () => {
-  database = await createTestDatabase("user");
-  const keys = { DATABASE_URL: database.url, JWT_PRIVATE_KEY: tokens.privateKeyPem, JWT_PUBLIC_KEY: tokens.publicKeyPem };
-  shop = await startTestService(shopService, keys);
-  user = await startTestService(userService, { ...keys, SHOP_SERVICE_ADDR: shop.address });
+  const shop = await services.start(shopService);
+  const user = await services.start(userService, { SHOP_SERVICE_ADDR: shop.address });
   // A second user-service instance whose shop service is unreachable.
-  orphanUser = await startTestService(userService, { ...keys, SHOP_SERVICE_ADDR: "127.0.0.1:1" });
-  users = createClient(UserServiceService, user.address);
-  usersWithoutShopService = createClient(UserServiceService, orphanUser.address);
-  shops = createClient(ShopServiceService, shop.address);
+  const orphanUser = await services.start(userService, { SHOP_SERVICE_ADDR: "127.0.0.1:1" });
+  users = services.client(UserServiceService, user.address);
+  usersWithoutShopService = services.client(UserServiceService, orphanUser.address);
+  shops = services.client(ShopServiceService, shop.address);
 });
-afterAll(async () => {
-  users?.close();
-  usersWithoutShopService?.close();
-  shops?.close();
-  await orphanUser?.stop();
-  await user?.stop();
-  await shop?.stop();
-  await database?.drop();
-});
-
-async function rejection(p: Promise<unknown>): Promise<DomainError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(DomainError);
-  return err as DomainError;
-}
+afterAll(() => services.stop());
 
 const registration = (n: string, shopName = "") => ({
   email: `User.${n}@Example.com`,

@@ -1,14 +1,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newId, openDatabase, type DatabaseHandle } from "@wms/db";
 import { RedlockManager } from "@wms/locks";
-import { TEST_REDIS_URL } from "@wms/testing";
+import { freePort, rejection, TEST_REDIS_URL } from "@wms/testing";
 import { warehouseService } from "../module.js";
 import { queuedLocks } from "@wms/locks";
 import { InMemoryCatalog } from "../test-support/catalog.js";
 import { assertLedgerMatchesLevels } from "../test-support/ledger.js";
-import { noLocks, openTestDatabase, rejection, sellerWorld, testDomain } from "../test-support/fixtures.js";
+import { noLocks, openTestDatabase, sellerWorld, testDomain } from "../test-support/fixtures.js";
 
 // Two warehouse-service instances, each with its own pool and its own lock manager (a local
 // queue in front of Redlock on the real Redis, as module.ts builds it): two replicas.
@@ -177,17 +176,6 @@ describe("reservations without Redis", () => {
     }
   });
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 /** A throwaway Redis of our own (so it can be killed), ready when it says so. */
 async function startRedis(port: number): Promise<ChildProcess> {

@@ -1,25 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DomainError } from "@wms/errors";
+import { describe, expect, it } from "vitest";
 import { newId } from "@wms/db";
+import { rejection } from "@wms/testing";
 import { assertLedgerMatchesLevels } from "../test-support/ledger.js";
-import { openTestDatabase, rejection, sellerWorld, testDomain } from "../test-support/fixtures.js";
+import { sellerWorld, testDomain, useTestDomain } from "../test-support/fixtures.js";
 
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
-let t: ReturnType<typeof testDomain>;
-
-beforeAll(async () => {
-  database = await openTestDatabase("wh_reservations");
-  t = testDomain(database.db);
-});
-afterAll(async () => {
-  await database?.drop();
-});
-
-async function domainError(p: Promise<unknown>): Promise<DomainError> {
-  const err = await rejection(p);
-  expect(err).toBeInstanceOf(DomainError);
-  return err as DomainError;
-}
+const t = useTestDomain("wh_reservations");
 
 const inMinutes = (n: number) => new Date(t.clock.ms + n * 60_000);
 const reserve = (reservationId: string, lines: Array<{ productId: string; quantity: number }>, expireTime = inMinutes(15)) =>
@@ -49,20 +34,20 @@ describe("reserveStock", () => {
       ].sort(),
     );
     expect(await reserve(id, [{ productId: w.productId, quantity: 1 }])).toEqual(split);
-    expect((await domainError(reserve(newId(), [{ productId: w.productId, quantity: 21 }]))).reason).toBe("INSUFFICIENT_STOCK");
+    expect((await rejection(reserve(newId(), [{ productId: w.productId, quantity: 21 }]))).reason).toBe("INSUFFICIENT_STOCK");
     expect(await levels(w.sellerId, w.productId)).toEqual([
       [100, 80],
       [50, 50],
       [70, 0],
     ]);
-    await assertLedgerMatchesLevels(database.db);
+    await assertLedgerMatchesLevels(t.db);
   });
 
   it("holds all lines or none", async () => {
     const a = await sellerWorld(t.domain, t.catalog, [5]);
     const b = t.catalog.addProduct(a.shopId);
     await t.domain.stock.addStock(a.sellerId, { warehouseId: a.warehouseIds[0]!, productId: b, quantity: 1, idempotencyKey: "b" });
-    const err = await domainError(
+    const err = await rejection(
       reserve(newId(), [
         { productId: a.productId, quantity: 5 },
         { productId: b, quantity: 2 },
@@ -74,7 +59,7 @@ describe("reserveStock", () => {
   });
 
   it("validates every field at once", async () => {
-    const err = await domainError(
+    const err = await rejection(
       t.domain.reservations.reserveStock({
         reservationId: "",
         lines: [
@@ -86,7 +71,7 @@ describe("reserveStock", () => {
     );
     expect(err.kind).toBe("INVALID_ARGUMENT");
     expect(err.fieldViolations.map((v) => v.field)).toEqual(["reservation_id", "expire_time", "lines[0].product_id", "lines[1].quantity"]);
-    const empty = await domainError(t.domain.reservations.reserveStock({ reservationId: "r", lines: [], expireTime: undefined }));
+    const empty = await rejection(t.domain.reservations.reserveStock({ reservationId: "r", lines: [], expireTime: undefined }));
     expect(empty.fieldViolations.map((v) => v.field)).toEqual(["lines", "expire_time"]);
   });
 });
@@ -95,7 +80,7 @@ describe("reserveStock racing a deactivation", () => {
   it("holds nothing in a warehouse switched off between planning and reserving", async () => {
     // The conditional update re-checks the warehouse's status, not just the plan.
     let switchOff: (() => Promise<unknown>) | undefined;
-    const racing = testDomain(database.db, {
+    const racing = testDomain(t.db, {
       catalog: t.catalog,
       clock: t.clock,
       afterAllocate: async () => {
@@ -117,7 +102,7 @@ describe("reserveStock racing a deactivation", () => {
       [5, 0],
       [3, 3],
     ]);
-    await assertLedgerMatchesLevels(database.db);
+    await assertLedgerMatchesLevels(t.db);
   });
 });
 
@@ -129,10 +114,10 @@ describe("commit and release", () => {
     const committed = await t.domain.reservations.commitReservation(id);
     expect(committed.row.status).toBe("COMMITTED");
     expect(await t.domain.reservations.commitReservation(id)).toEqual(committed);
-    expect((await domainError(t.domain.reservations.releaseReservation(id))).reason).toBe("RESERVATION_COMMITTED");
+    expect((await rejection(t.domain.reservations.releaseReservation(id))).reason).toBe("RESERVATION_COMMITTED");
     expect(await levels(w.sellerId, w.productId)).toEqual([[6, 0]]);
-    expect((await domainError(t.domain.reservations.commitReservation(newId()))).reason).toBe("RESERVATION_NOT_FOUND");
-    await assertLedgerMatchesLevels(database.db);
+    expect((await rejection(t.domain.reservations.commitReservation(newId()))).reason).toBe("RESERVATION_NOT_FOUND");
+    await assertLedgerMatchesLevels(t.db);
   });
 
   it("releases a held reservation once; commit then fails RESERVATION_RELEASED", async () => {
@@ -142,9 +127,9 @@ describe("commit and release", () => {
     const released = await t.domain.reservations.releaseReservation(id);
     expect(released.row.status).toBe("RELEASED");
     expect((await t.domain.reservations.releaseReservation(id)).row.status).toBe("RELEASED");
-    expect((await domainError(t.domain.reservations.commitReservation(id))).reason).toBe("RESERVATION_RELEASED");
+    expect((await rejection(t.domain.reservations.commitReservation(id))).reason).toBe("RESERVATION_RELEASED");
     expect(await levels(w.sellerId, w.productId)).toEqual([[10, 0]]);
-    await assertLedgerMatchesLevels(database.db);
+    await assertLedgerMatchesLevels(t.db);
   });
 
   it("leaves a tombstone for an unknown id, so a late reserve with that id holds nothing", async () => {
@@ -164,16 +149,16 @@ describe("commit and release", () => {
     await reserve(expiring, [{ productId: w.productId, quantity: 3 }], inMinutes(15));
     await reserve(lasting, [{ productId: w.productId, quantity: 2 }], inMinutes(60));
     t.clock.advance(15 * 60_000);
-    expect((await domainError(t.domain.reservations.commitReservation(expiring))).reason).toBe("RESERVATION_EXPIRED");
+    expect((await rejection(t.domain.reservations.commitReservation(expiring))).reason).toBe("RESERVATION_EXPIRED");
     expect(await levels(w.sellerId, w.productId)).toEqual([[10, 5]]);
     // Earlier tests' reservations (15 minutes) expire too: at least ours is released.
     expect(await t.domain.releaseExpired(100)).toBeGreaterThanOrEqual(1);
     expect(await t.domain.releaseExpired(100)).toBe(0);
     expect(await levels(w.sellerId, w.productId)).toEqual([[10, 2]]);
-    expect((await domainError(t.domain.reservations.commitReservation(expiring))).reason).toBe("RESERVATION_RELEASED");
+    expect((await rejection(t.domain.reservations.commitReservation(expiring))).reason).toBe("RESERVATION_RELEASED");
     expect((await t.domain.reservations.commitReservation(lasting)).row.status).toBe("COMMITTED");
     expect(await levels(w.sellerId, w.productId)).toEqual([[8, 0]]);
-    await assertLedgerMatchesLevels(database.db);
+    await assertLedgerMatchesLevels(t.db);
   });
 
   it("keeps held stock and its reservations in a warehouse switched off: commit and release still work", async () => {
@@ -182,11 +167,11 @@ describe("commit and release", () => {
     await reserve(first, [{ productId: w.productId, quantity: 3 }]);
     await reserve(second, [{ productId: w.productId, quantity: 3 }]);
     await t.domain.warehouses.setWarehouseStatus(w.sellerId, { warehouseId: w.warehouseIds[0]!, status: "INACTIVE" });
-    expect((await domainError(reserve(newId(), [{ productId: w.productId, quantity: 1 }]))).reason).toBe("INSUFFICIENT_STOCK");
+    expect((await rejection(reserve(newId(), [{ productId: w.productId, quantity: 1 }]))).reason).toBe("INSUFFICIENT_STOCK");
     expect((await t.domain.reservations.commitReservation(first)).row.status).toBe("COMMITTED");
     expect((await t.domain.reservations.releaseReservation(second)).row.status).toBe("RELEASED");
     expect(await levels(w.sellerId, w.productId)).toEqual([[7, 0]]);
-    await assertLedgerMatchesLevels(database.db);
+    await assertLedgerMatchesLevels(t.db);
   });
 
   it("ends 50 commit-versus-release races exactly one way each", async () => {
@@ -212,14 +197,14 @@ describe("commit and release", () => {
     );
     const committed = outcomes.filter((o) => o === "committed").length;
     expect(await levels(w.sellerId, w.productId)).toEqual([[100 - committed, 0]]);
-    await assertLedgerMatchesLevels(database.db);
+    await assertLedgerMatchesLevels(t.db);
   });
 
   it("lets two sweepers race over many expired reservations without releasing any twice", async () => {
     const w = await sellerWorld(t.domain, t.catalog, [300]);
     for (let i = 0; i < 60; i++) await reserve(newId(), [{ productId: w.productId, quantity: 1 }], inMinutes(1));
     t.clock.advance(2 * 60_000);
-    const other = testDomain(database.db, { catalog: t.catalog, clock: t.clock });
+    const other = testDomain(t.db, { catalog: t.catalog, clock: t.clock });
     const sweepAll = async (d: typeof t.domain) => {
       let total = 0;
       for (let n = await d.releaseExpired(7); n > 0; n = await d.releaseExpired(7)) total += n;
@@ -228,6 +213,6 @@ describe("commit and release", () => {
     const [a, b] = await Promise.all([sweepAll(t.domain), sweepAll(other.domain)]);
     expect(a + b).toBe(60);
     expect(await levels(w.sellerId, w.productId)).toEqual([[300, 0]]);
-    await assertLedgerMatchesLevels(database.db);
+    await assertLedgerMatchesLevels(t.db);
   });
 });

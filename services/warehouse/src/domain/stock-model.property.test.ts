@@ -1,24 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { DomainError } from "@wms/errors";
 import { newId } from "@wms/db";
 import { assertLedgerMatchesLevels } from "../test-support/ledger.js";
-import { openTestDatabase, sellerWorld, testDomain } from "../test-support/fixtures.js";
+import { sellerWorld, useTestDomain } from "../test-support/fixtures.js";
 import { byLevel, planAllocations, type PlannedAllocation } from "./allocation.js";
 
 // Random sequences of every stock operation, run against the database and against a model in
 // memory: after each step the levels, the availability and the outcome must agree with the
 // model, and the ledger invariant must hold.
 
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
-let t: ReturnType<typeof testDomain>;
-beforeAll(async () => {
-  database = await openTestDatabase("wh_property");
-  t = testDomain(database.db);
-});
-afterAll(async () => {
-  await database?.drop();
-});
+const t = useTestDomain("wh_property");
 
 const W = 3;
 const P = 2;
@@ -167,7 +159,7 @@ async function run(commands: Command[]): Promise<void> {
     expect(availability.map((a) => a.availableQuantity)).toEqual(
       products.map((p) => warehouses.reduce((sum, w, i) => sum + (active[i] ? level(w, p).onHand - level(w, p).reserved : 0), 0)),
     );
-    await assertLedgerMatchesLevels(database.db, products);
+    await assertLedgerMatchesLevels(t.db, products);
   }
 }
 
@@ -175,6 +167,6 @@ describe("stock model", () => {
   it("agrees with the database after every step of random add/transfer/status/reserve/commit/release/tick/sweep sequences", async () => {
     await fc.assert(fc.asyncProperty(fc.array(command, { minLength: 5, maxLength: 30 }), run), { numRuns: 12 });
     // The whole database, every world of every run, once at the end.
-    await assertLedgerMatchesLevels(database.db);
+    await assertLedgerMatchesLevels(t.db);
   });
 });

@@ -1,25 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DomainError } from "@wms/errors";
+import { describe, expect, it } from "vitest";
 import { newId } from "@wms/db";
+import { rejection } from "@wms/testing";
 import { assertLedgerMatchesLevels } from "../test-support/ledger.js";
-import { noLocks, openTestDatabase, rejection, sellerWorld, testDomain } from "../test-support/fixtures.js";
+import { noLocks, sellerWorld, testDomain, useTestDomain } from "../test-support/fixtures.js";
 
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
-let t: ReturnType<typeof testDomain>;
-
-beforeAll(async () => {
-  database = await openTestDatabase("wh_transfers");
-  t = testDomain(database.db);
-});
-afterAll(async () => {
-  await database?.drop();
-});
-
-async function domainError(p: Promise<unknown>): Promise<DomainError> {
-  const err = await rejection(p);
-  expect(err).toBeInstanceOf(DomainError);
-  return err as DomainError;
-}
+const t = useTestDomain("wh_transfers");
 
 async function onHand(sellerId: string, productId: string): Promise<number[]> {
   return (await t.domain.stock.listStockLevels(sellerId, productId)).map((l) => l.onHand);
@@ -36,20 +21,20 @@ describe("transferStock", () => {
     expect(await onHand(w.sellerId, w.productId)).toEqual([6, 4]);
     const ledger = await t.domain.stock.listStockMovements(w.sellerId, { warehouseId: to, productId: "", limit: 10 });
     expect(ledger.rows.map((m) => [m.kind, m.quantity, m.referenceId])).toEqual([["TRANSFER_IN", 4, transfer.transferId]]);
-    expect((await domainError(t.domain.transfers.transferStock(w.sellerId, { ...input, quantity: 5 }))).reason).toBe("IDEMPOTENCY_KEY_REUSED");
-    await assertLedgerMatchesLevels(database.db);
+    expect((await rejection(t.domain.transfers.transferStock(w.sellerId, { ...input, quantity: 5 }))).reason).toBe("IDEMPOTENCY_KEY_REUSED");
+    await assertLedgerMatchesLevels(t.db);
   });
 
   it("refuses same-warehouse, non-positive and too-large transfers, changing nothing", async () => {
     const w = await sellerWorld(t.domain, t.catalog, [5, 5]);
     const [a, b] = w.warehouseIds as [string, string];
     const base = { fromWarehouseId: a, toWarehouseId: b, productId: w.productId, quantity: 1, idempotencyKey: newId() };
-    const same = await domainError(t.domain.transfers.transferStock(w.sellerId, { ...base, toWarehouseId: a }));
+    const same = await rejection(t.domain.transfers.transferStock(w.sellerId, { ...base, toWarehouseId: a }));
     expect(same.kind).toBe("INVALID_ARGUMENT");
     expect(same.fieldViolations.map((v) => v.field)).toEqual(["to_warehouse_id"]);
-    const zero = await domainError(t.domain.transfers.transferStock(w.sellerId, { ...base, quantity: 0 }));
+    const zero = await rejection(t.domain.transfers.transferStock(w.sellerId, { ...base, quantity: 0 }));
     expect(zero.fieldViolations.map((v) => v.field)).toEqual(["quantity"]);
-    const tooMuch = await domainError(t.domain.transfers.transferStock(w.sellerId, { ...base, quantity: 6 }));
+    const tooMuch = await rejection(t.domain.transfers.transferStock(w.sellerId, { ...base, quantity: 6 }));
     expect(tooMuch).toMatchObject({ kind: "FAILED_PRECONDITION", reason: "INSUFFICIENT_STOCK", metadata: { product_id: w.productId } });
     expect(await onHand(w.sellerId, w.productId)).toEqual([5, 5]);
     // A failed transfer leaves its key free for the same request once the stock is there.
@@ -67,13 +52,13 @@ describe("transferStock", () => {
       expireTime: new Date(t.clock.ms + 60_000),
     });
     const input = { fromWarehouseId: a, toWarehouseId: b, productId: w.productId, quantity: 3, idempotencyKey: newId() };
-    expect((await domainError(t.domain.transfers.transferStock(w.sellerId, input))).reason).toBe("INSUFFICIENT_STOCK");
+    expect((await rejection(t.domain.transfers.transferStock(w.sellerId, input))).reason).toBe("INSUFFICIENT_STOCK");
     await t.domain.transfers.transferStock(w.sellerId, { ...input, quantity: 2 });
     expect((await t.domain.stock.listStockLevels(w.sellerId, w.productId)).map((l) => [l.onHand, l.reserved])).toEqual([
       [3, 3],
       [2, 0],
     ]);
-    await assertLedgerMatchesLevels(database.db);
+    await assertLedgerMatchesLevels(t.db);
   });
 
   it("allows inactive warehouses on either side: transfers are stock keeping", async () => {
@@ -90,17 +75,17 @@ describe("transferStock", () => {
     const mine = await sellerWorld(t.domain, t.catalog, [5, 0]);
     const theirs = await sellerWorld(t.domain, t.catalog, [5, 0]);
     const base = { fromWarehouseId: mine.warehouseIds[0]!, toWarehouseId: mine.warehouseIds[1]!, productId: mine.productId, quantity: 1, idempotencyKey: newId() };
-    expect((await domainError(t.domain.transfers.transferStock(mine.sellerId, { ...base, toWarehouseId: theirs.warehouseIds[0]! }))).kind).toBe("PERMISSION_DENIED");
-    expect((await domainError(t.domain.transfers.transferStock(mine.sellerId, { ...base, productId: theirs.productId }))).kind).toBe("PERMISSION_DENIED");
-    expect((await domainError(t.domain.transfers.transferStock(theirs.sellerId, base))).kind).toBe("PERMISSION_DENIED");
-    expect((await domainError(t.domain.transfers.transferStock(mine.sellerId, { ...base, fromWarehouseId: newId() }))).reason).toBe("WAREHOUSE_NOT_FOUND");
+    expect((await rejection(t.domain.transfers.transferStock(mine.sellerId, { ...base, toWarehouseId: theirs.warehouseIds[0]! }))).kind).toBe("PERMISSION_DENIED");
+    expect((await rejection(t.domain.transfers.transferStock(mine.sellerId, { ...base, productId: theirs.productId }))).kind).toBe("PERMISSION_DENIED");
+    expect((await rejection(t.domain.transfers.transferStock(theirs.sellerId, base))).kind).toBe("PERMISSION_DENIED");
+    expect((await rejection(t.domain.transfers.transferStock(mine.sellerId, { ...base, fromWarehouseId: newId() }))).reason).toBe("WAREHOUSE_NOT_FOUND");
     expect(await onHand(mine.sellerId, mine.productId)).toEqual([5]);
     expect(await onHand(theirs.sellerId, theirs.productId)).toEqual([5]);
   });
 
   it("keeps 50 concurrent transfers in both directions consistent, with every SKU lock lost", async () => {
     // No lock at all: row locks in warehouse-id order and the conditional update must carry it.
-    const unlocked = testDomain(database.db, { locks: noLocks, catalog: t.catalog });
+    const unlocked = testDomain(t.db, { locks: noLocks, catalog: t.catalog });
     const w = await sellerWorld(unlocked.domain, t.catalog, [30, 30]);
     const [a, b] = w.warehouseIds as [string, string];
     const results = await Promise.allSettled(
@@ -121,6 +106,6 @@ describe("transferStock", () => {
     const levels = await onHand(w.sellerId, w.productId);
     expect(levels.every((n) => n >= 0)).toBe(true);
     expect(levels[0]! + levels[1]!).toBe(60);
-    await assertLedgerMatchesLevels(database.db);
+    await assertLedgerMatchesLevels(t.db);
   });
 });

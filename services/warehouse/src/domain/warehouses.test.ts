@@ -1,25 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DomainError } from "@wms/errors";
+import { describe, expect, it } from "vitest";
 import { newId } from "@wms/db";
+import { rejection } from "@wms/testing";
 import { assertLedgerMatchesLevels } from "../test-support/ledger.js";
-import { openTestDatabase, rejection, sellerWorld, testDomain } from "../test-support/fixtures.js";
+import { sellerWorld, useTestDomain } from "../test-support/fixtures.js";
 
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
-let t: ReturnType<typeof testDomain>;
-
-beforeAll(async () => {
-  database = await openTestDatabase("wh_domain");
-  t = testDomain(database.db);
-});
-afterAll(async () => {
-  await database?.drop();
-});
-
-async function domainError(p: Promise<unknown>): Promise<DomainError> {
-  const err = await rejection(p);
-  expect(err).toBeInstanceOf(DomainError);
-  return err as DomainError;
-}
+const t = useTestDomain("wh_domain");
 
 describe("warehouses", () => {
   it("lets a shop's owner create, read, list, rename and switch off warehouses", async () => {
@@ -49,25 +34,25 @@ describe("warehouses", () => {
     const shopId = t.catalog.addShop(seller);
     const w = await t.domain.warehouses.createWarehouse(seller, { shopId, name: "Main", location: "" });
 
-    expect((await domainError(t.domain.warehouses.createWarehouse(intruder, { shopId, name: "X", location: "" }))).kind).toBe("PERMISSION_DENIED");
-    expect((await domainError(t.domain.warehouses.getWarehouse(intruder, w.warehouseId))).kind).toBe("PERMISSION_DENIED");
-    expect((await domainError(t.domain.warehouses.listWarehouses(intruder, { shopId, limit: 10 }))).kind).toBe("PERMISSION_DENIED");
-    expect((await domainError(t.domain.warehouses.updateWarehouse(intruder, { warehouseId: w.warehouseId, name: "Mine", location: "" }))).kind).toBe(
+    expect((await rejection(t.domain.warehouses.createWarehouse(intruder, { shopId, name: "X", location: "" }))).kind).toBe("PERMISSION_DENIED");
+    expect((await rejection(t.domain.warehouses.getWarehouse(intruder, w.warehouseId))).kind).toBe("PERMISSION_DENIED");
+    expect((await rejection(t.domain.warehouses.listWarehouses(intruder, { shopId, limit: 10 }))).kind).toBe("PERMISSION_DENIED");
+    expect((await rejection(t.domain.warehouses.updateWarehouse(intruder, { warehouseId: w.warehouseId, name: "Mine", location: "" }))).kind).toBe(
       "PERMISSION_DENIED",
     );
-    expect((await domainError(t.domain.warehouses.setWarehouseStatus(intruder, { warehouseId: w.warehouseId, status: "INACTIVE" }))).kind).toBe(
+    expect((await rejection(t.domain.warehouses.setWarehouseStatus(intruder, { warehouseId: w.warehouseId, status: "INACTIVE" }))).kind).toBe(
       "PERMISSION_DENIED",
     );
     expect(await t.domain.warehouses.getWarehouse(seller, w.warehouseId)).toEqual(w);
 
-    expect((await domainError(t.domain.warehouses.createWarehouse(seller, { shopId: newId(), name: "X", location: "" }))).reason).toBe("SHOP_NOT_FOUND");
-    expect((await domainError(t.domain.warehouses.getWarehouse(seller, newId()))).reason).toBe("WAREHOUSE_NOT_FOUND");
-    expect((await domainError(t.domain.warehouses.getWarehouse(seller, "not-an-id"))).reason).toBe("WAREHOUSE_NOT_FOUND");
+    expect((await rejection(t.domain.warehouses.createWarehouse(seller, { shopId: newId(), name: "X", location: "" }))).reason).toBe("SHOP_NOT_FOUND");
+    expect((await rejection(t.domain.warehouses.getWarehouse(seller, newId()))).reason).toBe("WAREHOUSE_NOT_FOUND");
+    expect((await rejection(t.domain.warehouses.getWarehouse(seller, "not-an-id"))).reason).toBe("WAREHOUSE_NOT_FOUND");
 
-    const bad = await domainError(t.domain.warehouses.createWarehouse(seller, { shopId, name: " ", location: "x".repeat(201) }));
+    const bad = await rejection(t.domain.warehouses.createWarehouse(seller, { shopId, name: " ", location: "x".repeat(201) }));
     expect(bad.kind).toBe("INVALID_ARGUMENT");
     expect(bad.fieldViolations.map((v) => v.field)).toEqual(["name", "location"]);
-    const noStatus = await domainError(t.domain.warehouses.setWarehouseStatus(seller, { warehouseId: w.warehouseId, status: undefined }));
+    const noStatus = await rejection(t.domain.warehouses.setWarehouseStatus(seller, { warehouseId: w.warehouseId, status: undefined }));
     expect(noStatus.fieldViolations.map((v) => v.field)).toEqual(["status"]);
   });
 });
@@ -80,12 +65,12 @@ describe("stock", () => {
       t.domain.stock.addStock(world.sellerId, { warehouseId, productId: world.productId, quantity, idempotencyKey });
     expect(await add(10, "k1")).toMatchObject({ onHand: 10, reserved: 0, warehouseStatus: "ACTIVE" });
     expect((await add(10, "k1")).onHand).toBe(10);
-    expect((await domainError(add(11, "k1"))).reason).toBe("IDEMPOTENCY_KEY_REUSED");
+    expect((await rejection(add(11, "k1"))).reason).toBe("IDEMPOTENCY_KEY_REUSED");
     await t.domain.warehouses.setWarehouseStatus(world.sellerId, { warehouseId, status: "INACTIVE" });
     expect(await add(5, "k2")).toMatchObject({ onHand: 15, warehouseStatus: "INACTIVE" });
-    const invalid = await domainError(add(0, ""));
+    const invalid = await rejection(add(0, ""));
     expect(invalid.fieldViolations.map((v) => v.field)).toEqual(["quantity", "idempotency_key"]);
-    await assertLedgerMatchesLevels(database.db);
+    await assertLedgerMatchesLevels(t.db);
   });
 
   it("refuses stock operations on another seller's product or warehouse, changing nothing", async () => {
@@ -93,14 +78,14 @@ describe("stock", () => {
     const theirs = await sellerWorld(t.domain, t.catalog, [5]);
     const intoMine = (productId: string) =>
       t.domain.stock.addStock(mine.sellerId, { warehouseId: mine.warehouseIds[0]!, productId, quantity: 1, idempotencyKey: newId() });
-    expect((await domainError(intoMine(theirs.productId))).kind).toBe("PERMISSION_DENIED");
-    expect((await domainError(intoMine(newId()))).reason).toBe("PRODUCT_NOT_FOUND");
+    expect((await rejection(intoMine(theirs.productId))).kind).toBe("PERMISSION_DENIED");
+    expect((await rejection(intoMine(newId()))).reason).toBe("PRODUCT_NOT_FOUND");
     expect(
-      (await domainError(t.domain.stock.addStock(mine.sellerId, { warehouseId: theirs.warehouseIds[0]!, productId: mine.productId, quantity: 1, idempotencyKey: "x" })))
+      (await rejection(t.domain.stock.addStock(mine.sellerId, { warehouseId: theirs.warehouseIds[0]!, productId: mine.productId, quantity: 1, idempotencyKey: "x" })))
         .kind,
     ).toBe("PERMISSION_DENIED");
-    expect((await domainError(t.domain.stock.listStockLevels(mine.sellerId, theirs.productId))).kind).toBe("PERMISSION_DENIED");
-    expect((await domainError(t.domain.stock.listStockMovements(mine.sellerId, { warehouseId: theirs.warehouseIds[0]!, productId: "", limit: 5 }))).kind).toBe(
+    expect((await rejection(t.domain.stock.listStockLevels(mine.sellerId, theirs.productId))).kind).toBe("PERMISSION_DENIED");
+    expect((await rejection(t.domain.stock.listStockMovements(mine.sellerId, { warehouseId: theirs.warehouseIds[0]!, productId: "", limit: 5 }))).kind).toBe(
       "PERMISSION_DENIED",
     );
     expect((await t.domain.stock.listStockLevels(theirs.sellerId, theirs.productId)).map((l) => l.onHand)).toEqual([5]);
@@ -135,7 +120,7 @@ describe("stock", () => {
     expect(page2.hasMore).toBe(false);
     const all = await t.domain.stock.listStockMovements(world.sellerId, { warehouseId, productId: "", limit: 50 });
     expect(all.rows).toHaveLength(5);
-    const bad = await domainError(t.domain.stock.listStockMovements(world.sellerId, { warehouseId, productId: "nope", limit: 5 }));
+    const bad = await rejection(t.domain.stock.listStockMovements(world.sellerId, { warehouseId, productId: "nope", limit: 5 }));
     expect(bad.fieldViolations.map((v) => v.field)).toEqual(["product_id"]);
   });
 });
@@ -148,7 +133,7 @@ describe("availability", () => {
       { productId: "junk", availableQuantity: 0 },
     ]);
     expect(await t.domain.stock.getAvailability([])).toEqual([]);
-    const tooMany = await domainError(t.domain.stock.getAvailability(Array.from({ length: 501 }, () => newId())));
+    const tooMany = await rejection(t.domain.stock.getAvailability(Array.from({ length: 501 }, () => newId())));
     expect(tooMany.fieldViolations.map((v) => v.field)).toEqual(["product_ids"]);
   });
 });

@@ -1,58 +1,38 @@
-import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient, fromTimestamp, toTimestamp, type PromiseClient } from "@wms/grpc";
-import { DomainError } from "@wms/errors";
+import { fromTimestamp, toTimestamp, type PromiseClient } from "@wms/grpc";
 import { newId } from "@wms/db";
 import { ShopServiceService } from "@wms/proto/shop";
 import { ProductServiceService } from "@wms/proto/product";
 import { ReservationStatus, StockMovementKind, WarehouseServiceService, WarehouseStatus } from "@wms/proto/warehouse";
 import { shopService } from "@wms/shop-service";
 import { productService } from "@wms/product-service";
-import { createTestDatabase, startTestService, testTokens, TEST_REDIS_URL, type TestService } from "@wms/testing";
+import { freePort, rejection, testServices, TEST_REDIS_URL } from "@wms/testing";
 import { warehouseService } from "../module.js";
 
 // The warehouse service over real gRPC, with the real shop and product services it asks
 // about ownership, all on one test database (each in its own schema).
-const tokens = testTokens();
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-const services: TestService[] = [];
+const services = testServices("wh_rpc");
+const { tokens } = services;
 let shops: PromiseClient<typeof ShopServiceService>;
 let products: PromiseClient<typeof ProductServiceService>;
 let client: PromiseClient<typeof WarehouseServiceService>;
 
 beforeAll(async () => {
-  database = await createTestDatabase("wh_rpc");
-  const common = { DATABASE_URL: database.url, JWT_PRIVATE_KEY: tokens.privateKeyPem, JWT_PUBLIC_KEY: tokens.publicKeyPem };
-  const shop = await startTestService(shopService, common);
-  services.push(shop);
+  const shop = await services.start(shopService);
   // The product and warehouse services call each other: the product's port is chosen first.
   const productPort = await freePort();
-  const warehouse = await startTestService(warehouseService, {
-    ...common,
+  const warehouse = await services.start(warehouseService, {
     SHOP_SERVICE_ADDR: shop.address,
     PRODUCT_SERVICE_ADDR: `127.0.0.1:${productPort}`,
     REDIS_URLS: TEST_REDIS_URL,
     RESERVATION_SWEEP_INTERVAL: "100ms",
   });
-  services.push(warehouse);
-  services.push(
-    await startTestService(productService, { ...common, PORT: String(productPort), SHOP_SERVICE_ADDR: shop.address, WAREHOUSE_SERVICE_ADDR: warehouse.address }),
-  );
-  shops = createClient(ShopServiceService, shop.address);
-  products = createClient(ProductServiceService, `127.0.0.1:${productPort}`);
-  client = createClient(WarehouseServiceService, warehouse.address);
+  await services.start(productService, { PORT: String(productPort), SHOP_SERVICE_ADDR: shop.address, WAREHOUSE_SERVICE_ADDR: warehouse.address });
+  shops = services.client(ShopServiceService, shop.address);
+  products = services.client(ProductServiceService, `127.0.0.1:${productPort}`);
+  client = services.client(WarehouseServiceService, warehouse.address);
 });
-afterAll(async () => {
-  for (const c of [shops, products, client]) c?.close();
-  for (const s of services.reverse()) await s.stop();
-  await database?.drop();
-});
-
-async function rejection(p: Promise<unknown>): Promise<DomainError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(DomainError);
-  return err as DomainError;
-}
+afterAll(() => services.stop());
 
 /** A seller with a shop, a product and two warehouses (stock as given), made through the services. */
 async function sellerWorld(stock: [number, number]) {
@@ -209,14 +189,3 @@ describe("reservation RPCs", () => {
     expect((await rejection(client.commitReservation({ reservationId: id }, order))).reason).toBe("RESERVATION_RELEASED");
   });
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from "vitest";
 import { newId, openDatabase, type Database, type DatabaseHandle } from "@wms/db";
 import { createTestDatabase } from "@wms/testing";
 import { InProcessLockManager, type LockManager } from "@wms/locks";
@@ -43,6 +44,26 @@ export function testDomain(
   return { domain, repo, catalog, clock, locks };
 }
 
+/** A test domain over this file's own database: `db` is that database. */
+export type TestDomainSuite = ReturnType<typeof testDomain> & { db: Database };
+
+/**
+ * Registers this file's hooks: a fresh migrated database (`label`) and a test domain over it,
+ * dropped after the file. The fields are filled in beforeAll: read them inside tests only.
+ */
+export function useTestDomain(label: string): TestDomainSuite {
+  const suite = {} as TestDomainSuite;
+  let database: Awaited<ReturnType<typeof openTestDatabase>> | undefined;
+  beforeAll(async () => {
+    database = await openTestDatabase(label);
+    Object.assign(suite, testDomain(database.db), { db: database.db });
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+  return suite;
+}
+
 /** A lock manager that never excludes anyone: every lock "lost", so only the database protects. */
 export const noLocks: LockManager = {
   withLocks: (_keys, _options, work) => work(),
@@ -65,14 +86,4 @@ export async function sellerWorld(
     if (units > 0) await domain.stock.addStock(sellerId, { warehouseId: w.warehouseId, productId, quantity: units, idempotencyKey: `seed-${i}` });
   }
   return { sellerId, shopId, productId, warehouseIds };
-}
-
-/** The rejection of `p`, which must reject. */
-export async function rejection(p: Promise<unknown>): Promise<unknown> {
-  return p.then(
-    () => {
-      throw new Error("expected a rejection");
-    },
-    (err: unknown) => err,
-  );
 }

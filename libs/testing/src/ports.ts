@@ -1,0 +1,16 @@
+import { createServer } from "node:net";
+
+/**
+ * A port free on 127.0.0.1 right now. For services that call each other (product and
+ * warehouse): one's address must be known before it starts, so PORT=0 will not do.
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
