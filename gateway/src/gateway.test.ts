@@ -4,13 +4,12 @@ import { newId } from "@wms/db";
 import { createLogger } from "@wms/logging";
 import { WarehouseServiceService, type GetAvailabilityRequest, type GetAvailabilityResponse } from "@wms/proto/warehouse";
 import { shopService } from "@wms/shop-service";
-import { createTestDatabase, startTestService, testTokens, type TestService } from "@wms/testing";
+import { testServices } from "@wms/testing";
 import { startGateway } from "./index.js";
 
-const tokens = testTokens();
+const services = testServices("gateway");
+const tokens = services.tokens;
 const MAX_BODY = 16 * 1024;
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let shop: TestService;
 let warehouse: { server: Server; address: string };
 let gateway: Awaited<ReturnType<typeof startGateway>>;
 
@@ -36,12 +35,7 @@ async function startAvailabilityEcho(): Promise<{ server: Server; address: strin
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase("gateway");
-  shop = await startTestService(shopService, {
-    DATABASE_URL: database.url,
-    JWT_PRIVATE_KEY: tokens.privateKeyPem,
-    JWT_PUBLIC_KEY: tokens.publicKeyPem,
-  });
+  const shop = await services.start(shopService);
   warehouse = await startAvailabilityEcho();
   gateway = await startGateway({
     host: "127.0.0.1",
@@ -55,8 +49,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway?.close();
   warehouse?.server.forceShutdown();
-  await shop?.stop();
-  await database?.drop();
+  await services.stop();
 });
 
 interface StatusBody {
