@@ -1,3 +1,3 @@
 export { openDatabase, type Database, type DatabaseHandle, type OpenDatabaseOptions } from "./open.js";
 export { pgErrorCode, isUniqueViolation, withTransactionRetry } from "./errors.js";
-export { newId } from "./ids.js";
+export { newId, isId } from "./ids.js";

@@ -1,5 +1,5 @@
+import { isId } from "@wms/db";
 import { errors, Validator, type FieldViolation } from "@wms/errors";
-import { isId } from "./ids.js";
 import type { PeerCallOptions, ProductCatalog } from "./ports.js";
 
 export const MAX_LINES = 100;

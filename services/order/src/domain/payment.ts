@@ -1,7 +1,6 @@
 import { errors, Validator } from "@wms/errors";
 import { ReservationStatus } from "@wms/proto/warehouse";
 import type { OrderRecord, OrderRepo } from "../db/repo.js";
-import { isId } from "./ids.js";
 import {
   isRefusal,
   RESERVATION_COMMITTED,
@@ -51,7 +50,7 @@ export function createPayment(deps: PaymentDeps) {
 
   async function payOrder(input: PayInput): Promise<OrderRecord> {
     new Validator().maxLength(input.paymentReference, MAX_PAYMENT_REFERENCE, "payment_reference").throwIfInvalid();
-    const order = await findOwned(repo, input.userId, input.orderId, isId);
+    const order = await findOwned(repo, input.userId, input.orderId);
     if (order.status === "PAID" && input.paymentReference !== "") {
       // A retried payment (same reference) gets its order back. An order found paid by the
       // sweeper or a cancel (no reference: the payer's reply was lost) is claimed by its payer.
@@ -90,7 +89,7 @@ export function createPayment(deps: PaymentDeps) {
   }
 
   async function cancelOrder(input: CancelInput): Promise<OrderRecord> {
-    const order = await findOwned(repo, input.userId, input.orderId, isId);
+    const order = await findOwned(repo, input.userId, input.orderId);
     if (order.status === "CANCELLED") return order;
     if (order.status !== "PENDING_PAYMENT") throw notPendingError(order);
     let committed = false;

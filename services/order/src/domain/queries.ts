@@ -1,12 +1,11 @@
 import type { OrderRecord, OrderRepo } from "../db/repo.js";
 import { visibleStatuses, type VisibleStatus } from "../mapping.js";
-import { isId } from "./ids.js";
 import { findOwned } from "./settle.js";
 
 /** A buyer reads only their own orders, and never the internal PENDING or FAILED ones. */
 export function createQueries(repo: OrderRepo) {
   return {
-    getOrder: (userId: string, orderId: string): Promise<OrderRecord> => findOwned(repo, userId, orderId, isId),
+    getOrder: (userId: string, orderId: string): Promise<OrderRecord> => findOwned(repo, userId, orderId),
 
     async listOrders(filter: {
       userId: string;

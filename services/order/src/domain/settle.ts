@@ -1,3 +1,4 @@
+import { isId } from "@wms/db";
 import { errors } from "@wms/errors";
 import { ReservationStatus } from "@wms/proto/warehouse";
 import type { OrderRecord, OrderRepo } from "../db/repo.js";
@@ -5,7 +6,7 @@ import { isVisible } from "../mapping.js";
 import { isRefusal, RESERVATION_COMMITTED, type Clock, type PeerCallOptions, type WarehouseReservations } from "./ports.js";
 
 /** An order of this buyer; another buyer's order, an internal one or a malformed id are all NOT_FOUND alike. */
-export async function findOwned(repo: OrderRepo, userId: string, orderId: string, isId: (s: string) => boolean): Promise<OrderRecord> {
+export async function findOwned(repo: OrderRepo, userId: string, orderId: string): Promise<OrderRecord> {
   const order = isId(orderId) ? await repo.findById(orderId) : undefined;
   if (!order || order.userId !== userId || !isVisible(order.status)) throw errors.notFound("order", orderId);
   return order;

@@ -1,7 +1,7 @@
+import { isId } from "@wms/db";
 import { decodePageToken, encodePageToken, pageSize, type HandlersOf } from "@wms/grpc";
 import { errors } from "@wms/errors";
 import { OrderStatus, type OrderServiceService } from "@wms/proto/order";
-import { isId } from "../domain/ids.js";
 import type { OrdersDomain } from "../domain/orders.js";
 import { fromMessageStatus, toOrderMessage } from "../mapping.js";
 

@@ -1,5 +1,5 @@
 import { errors, Validator } from "@wms/errors";
-import { isUniqueViolation, newId } from "@wms/db";
+import { isId, isUniqueViolation, newId } from "@wms/db";
 import type { ProductRepo } from "../db/repo.js";
 import type { ProductRow } from "../db/schema/products.js";
 
@@ -8,8 +8,6 @@ export const PRODUCT_DESCRIPTION_MAX = 5000;
 export const PRICE_CENTS_MAX = 1_000_000_000_000;
 export const BATCH_GET_MAX = 500;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isId = (s: string): boolean => UUID.test(s);
 
 /** Where available quantities come from (the warehouse service): one call for many products. */
 export interface AvailabilitySource {

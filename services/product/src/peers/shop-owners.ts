@@ -1,6 +1,6 @@
+import { isId } from "@wms/db";
 import { errors } from "@wms/errors";
 import { createImmutableCache } from "@wms/service";
-import { isId } from "../domain/products.js";
 
 /** Reads one shop from the shop service (GetShop); failures arrive as DomainErrors. */
 export type GetShop = (shopId: string, opts: { deadline?: Date }) => Promise<{ shop?: { ownerUserId: string } | undefined }>;

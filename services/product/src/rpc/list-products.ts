@@ -1,7 +1,8 @@
+import { isId } from "@wms/db";
 import { decodePageToken, encodePageToken, pageSize, type HandlersOf } from "@wms/grpc";
 import { errors, Validator } from "@wms/errors";
 import type { ProductServiceService } from "@wms/proto/product";
-import { isId, type ProductsDomain } from "../domain/products.js";
+import { type ProductsDomain } from "../domain/products.js";
 import { toProductMessage } from "../mapping.js";
 
 /** Anyone may page through products, optionally of one shop. */

@@ -1,5 +1,5 @@
 import { errors, Validator } from "@wms/errors";
-import { newId } from "@wms/db";
+import { isId, newId } from "@wms/db";
 import type { ShopRepo } from "../db/repo.js";
 import type { ShopRow } from "../db/schema/shops.js";
 
@@ -12,8 +12,6 @@ export interface ShopsDomain {
   listShops(filter: { ownerUserId?: string; afterId?: string; limit: number }): Promise<{ rows: ShopRow[]; hasMore: boolean }>;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isId = (s: string): boolean => UUID.test(s);
 
 export function createShopsDomain(deps: { repo: ShopRepo; now?: () => Date }): ShopsDomain {
   const now = deps.now ?? (() => new Date());

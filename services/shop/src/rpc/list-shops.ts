@@ -1,7 +1,8 @@
+import { isId } from "@wms/db";
 import { decodePageToken, encodePageToken, pageSize, type HandlersOf } from "@wms/grpc";
 import { errors } from "@wms/errors";
 import type { ShopServiceService } from "@wms/proto/shop";
-import { isId, type ShopsDomain } from "../domain/shops.js";
+import { type ShopsDomain } from "../domain/shops.js";
 import { toShopMessage } from "../mapping.js";
 
 /** Anyone may list shops, optionally of one owner. */

@@ -1,6 +1,6 @@
 import { errors, Validator } from "@wms/errors";
 import { hashPassword, verifyPassword, type TokenIssuer, type UserRole } from "@wms/auth";
-import { isUniqueViolation, newId } from "@wms/db";
+import { isId, isUniqueViolation, newId } from "@wms/db";
 import type { UserRepo } from "../db/repo.js";
 import type { UserRow } from "../db/schema/users.js";
 import { validateRegistration, type RegistrationInput } from "./validation.js";
@@ -13,8 +13,6 @@ export interface UsersDomain {
   login(login: string, password: string): Promise<{ token: string; expireTime: Date; user: UserRow }>;
   getUser(userId: string): Promise<UserRow>;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function createUsersDomain(deps: {
   repo: UserRepo;
@@ -69,7 +67,7 @@ export function createUsersDomain(deps: {
     },
 
     async getUser(userId) {
-      const row = UUID.test(userId) ? await deps.repo.findById(userId) : undefined;
+      const row = isId(userId) ? await deps.repo.findById(userId) : undefined;
       if (!row) throw errors.notFound("user", userId);
       return row;
     },
