@@ -14,6 +14,11 @@ export type Database = PgDatabase<PgQueryResultHKT>;
 export interface DatabaseHandle {
   readonly db: Database;
   readonly embedded: boolean;
+  /**
+   * Runs `work` while holding a cluster-wide lock named `name` (a PostgreSQL advisory lock), so
+   * replicas starting together do one-time work (demo data) one after another.
+   */
+  exclusively<T>(name: string, work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -41,12 +46,18 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
       onnotice: () => undefined,
       connection: { application_name: `wms-${opts.service}` },
     });
-    return { db: drizzlePostgres(client) as unknown as Database, embedded: false, close: () => client.end({ timeout: 5 }) };
+    return {
+      db: drizzlePostgres(client) as unknown as Database,
+      embedded: false,
+      exclusively: (name, work) => withAdvisoryLock(opts.url as string, name, work),
+      close: () => client.end({ timeout: 5 }),
+    };
   }
   const shared = await sharedPglite(opts.dataDir);
   const db = drizzlePglite(shared.client);
   await migratePglite(db, migrationConfig);
-  return { db: db as unknown as Database, embedded: true, close: () => shared.release() };
+  // One process owns an embedded database: nothing else can race it.
+  return { db: db as unknown as Database, embedded: true, exclusively: (_name, work) => work(), close: () => shared.release() };
 }
 
 /**
@@ -58,10 +69,15 @@ async function migrateWithLock(
   service: string,
   config: { migrationsFolder: string; migrationsSchema: string; migrationsTable: string },
 ): Promise<void> {
+  await withAdvisoryLock(url, `wms-migrate-${service}`, (client) => migratePostgres(drizzlePostgres(client), config));
+}
+
+/** A session advisory lock on a dedicated connection, released when the connection closes. */
+async function withAdvisoryLock<T>(url: string, name: string, work: (client: postgres.Sql) => Promise<T>): Promise<T> {
   const client = postgres(url, { max: 1, onnotice: () => undefined });
   try {
-    await client`select pg_advisory_lock(hashtext(${`wms-migrate-${service}`}))`;
-    await migratePostgres(drizzlePostgres(client), config);
+    await client`select pg_advisory_lock(hashtext(${name}))`;
+    return await work(client);
   } finally {
     await client.end({ timeout: 5 });
   }

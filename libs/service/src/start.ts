@@ -43,7 +43,8 @@ export async function startService<S extends ConfigSpec>(
   const issuer = new TokenIssuer(keys.privateKey);
   const peers = new Peers(config, new ServiceCredentials(issuer, module.name));
   const started = await module.create({ config, db: handle.db, logger, peers, issuer });
-  if (config.DEMO_DATA && started.seedDemoData) await started.seedDemoData();
+  const seed = started.seedDemoData;
+  if (config.DEMO_DATA && seed) await handle.exclusively(`wms-demo-${module.name}`, seed);
   const server = await startGrpcServer({
     name: module.name,
     host: config.HOST,
