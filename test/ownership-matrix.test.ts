@@ -134,12 +134,6 @@ const rows: Row[] = [
     check: (r) => expect(r).toMatchObject({ warehouse: { name: "Renamed" } }),
   },
   {
-    rpc: "SetWarehouseStatus",
-    call: (t) =>
-      warehouses.setWarehouseStatus({ warehouseId: owner.warehouseIds[1], status: WarehouseStatus.WAREHOUSE_STATUS_INACTIVE }, { bearerToken: t }),
-    check: (r) => expect(r).toMatchObject({ warehouse: { status: WarehouseStatus.WAREHOUSE_STATUS_INACTIVE } }),
-  },
-  {
     rpc: "AddStock",
     call: (t) => warehouses.addStock({ warehouseId: owner.warehouseIds[0], productId: owner.productId, quantity: 5, idempotencyKey: newId() }, { bearerToken: t }),
     check: (r) => expect(r).toMatchObject({ level: { warehouseId: owner.warehouseIds[0], productId: owner.productId } }),
@@ -152,6 +146,13 @@ const rows: Row[] = [
         { bearerToken: t },
       ),
     check: (r) => expect(r).toMatchObject({ transfer: { quantity: 2, productId: owner.productId } }),
+  },
+  {
+    // After TransferStock: the owner's call switches off the warehouse TransferStock fills.
+    rpc: "SetWarehouseStatus",
+    call: (t) =>
+      warehouses.setWarehouseStatus({ warehouseId: owner.warehouseIds[1], status: WarehouseStatus.WAREHOUSE_STATUS_INACTIVE }, { bearerToken: t }),
+    check: (r) => expect(r).toMatchObject({ warehouse: { status: WarehouseStatus.WAREHOUSE_STATUS_INACTIVE } }),
   },
   {
     rpc: "ListStockLevels",

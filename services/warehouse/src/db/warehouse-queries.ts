@@ -16,6 +16,19 @@ export function warehouseQueries(db: Database) {
       return row;
     },
 
+    /**
+     * The warehouse's status under a FOR SHARE row lock kept until the transaction ends. A status
+     * change (the UPDATE in `updateWarehouse`) conflicts with it: it waits for every holder to
+     * finish, and a holder that comes later waits for it and then reads the new status. So a
+     * write that stays inside the transaction cannot land after a deactivation committed. Share,
+     * not update: receipts and transfers into one warehouse do not queue behind each other.
+     * Lock order: a warehouse row before any stock-level row (see transfers.ts).
+     */
+    async lockWarehouseStatus(warehouseId: string): Promise<WarehouseStatusValue | undefined> {
+      const [row] = await db.select({ status: warehouses.status }).from(warehouses).where(eq(warehouses.warehouseId, warehouseId)).for("share");
+      return row?.status;
+    },
+
     async findWarehouses(warehouseIds: string[]): Promise<WarehouseRow[]> {
       if (warehouseIds.length === 0) return [];
       return db.select().from(warehouses).where(inArray(warehouses.warehouseId, warehouseIds));

@@ -19,3 +19,8 @@ export function insufficientStock(productId: string): DomainError {
 export function idempotencyKeyReused(): DomainError {
   return errors.failedPrecondition("IDEMPOTENCY_KEY_REUSED", "this idempotency_key was already used for a different request");
 }
+
+/** Stock may leave an inactive warehouse but never enter it (DESIGN §2). */
+export function warehouseInactive(warehouseId: string): DomainError {
+  return errors.failedPrecondition("WAREHOUSE_INACTIVE", `warehouse ${warehouseId} is inactive and receives no stock`, { warehouse_id: warehouseId });
+}

@@ -2,16 +2,17 @@ import { errors, Validator } from "@wms/errors";
 import { newId, withTransactionRetry } from "@wms/db";
 import type { LevelView, WarehouseRepo } from "../db/repo.js";
 import type { StockMovementRow } from "../db/schema/stock-movements.js";
-import { IDEMPOTENCY_KEY_MAX, idempotencyKeyReused, isId, QUANTITY_MAX } from "./common.js";
+import { IDEMPOTENCY_KEY_MAX, idempotencyKeyReused, isId, QUANTITY_MAX, warehouseInactive } from "./common.js";
 import type { Ownership } from "./ownership.js";
 
 export const AVAILABILITY_MAX_IDS = 500;
 
 export interface StockDomain {
   /**
-   * Receives units into a warehouse (active or not: receiving is stock keeping, it makes
-   * nothing sellable by itself). Idempotent per warehouse by `idempotencyKey`; a replay adds
-   * nothing and returns the level as it is now.
+   * Receives units into an active warehouse; an inactive one receives nothing
+   * (WAREHOUSE_INACTIVE, the key left unused). Idempotent per warehouse by `idempotencyKey`: a
+   * replay adds nothing and returns the level as it is now, even if the warehouse has been
+   * deactivated since the receipt.
    */
   addStock(callerId: string, input: { warehouseId: string; productId: string; quantity: number; idempotencyKey: string }): Promise<LevelView>;
   /** A product's level in every warehouse, inactive ones included; the product's owner only. */
@@ -53,6 +54,10 @@ export function createStockDomain(deps: { repo: WarehouseRepo; ownership: Owners
             if (original?.productId !== productId || original.quantity !== quantity) throw idempotencyKeyReused();
             return;
           }
+          // After the replay check (a receipt made while active stays answerable), under the
+          // warehouse row's share lock taken before the level's row: the order transfers use,
+          // so a deactivation cannot commit between this check and the receipt's commit.
+          if ((await tx.lockWarehouseStatus(warehouse.warehouseId)) !== "ACTIVE") throw warehouseInactive(warehouse.warehouseId);
           await tx.addOnHand(warehouse.warehouseId, productId, quantity);
           await tx.insertMovements([
             { movementId: newId(), warehouseId: warehouse.warehouseId, productId, kind: "RECEIPT", quantity, referenceId: idempotencyKey, createTime: at },

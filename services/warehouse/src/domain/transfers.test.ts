@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { newId } from "@wms/db";
+import { DomainError } from "@wms/errors";
 import { rejection } from "@wms/testing";
+import { createWarehouseRepo, type WarehouseRepo } from "../db/repo.js";
+import { createWarehouseDomain } from "./index.js";
 import { assertLedgerMatchesLevels } from "../test-support/ledger.js";
 import { noLocks, sellerWorld, testDomain, useTestDomain } from "../test-support/fixtures.js";
 
@@ -61,14 +64,31 @@ describe("transferStock", () => {
     await assertLedgerMatchesLevels(t.db);
   });
 
-  it("allows inactive warehouses on either side: transfers are stock keeping", async () => {
-    const w = await sellerWorld(t.domain, t.catalog, [5, 0]);
+  it("drains an inactive warehouse but refuses to fill one with WAREHOUSE_INACTIVE, changing nothing", async () => {
+    const w = await sellerWorld(t.domain, t.catalog, [5, 3]);
     const [a, b] = w.warehouseIds as [string, string];
+    const move = (fromWarehouseId: string, toWarehouseId: string, idempotencyKey: string) =>
+      t.domain.transfers.transferStock(w.sellerId, { fromWarehouseId, toWarehouseId, productId: w.productId, quantity: 2, idempotencyKey });
+    const madeWhileActive = await move(b, a, "before");
     await t.domain.warehouses.setWarehouseStatus(w.sellerId, { warehouseId: a, status: "INACTIVE" });
-    await t.domain.transfers.transferStock(w.sellerId, { fromWarehouseId: a, toWarehouseId: b, productId: w.productId, quantity: 2, idempotencyKey: "out" });
-    await t.domain.warehouses.setWarehouseStatus(w.sellerId, { warehouseId: b, status: "INACTIVE" });
-    await t.domain.transfers.transferStock(w.sellerId, { fromWarehouseId: b, toWarehouseId: a, productId: w.productId, quantity: 1, idempotencyKey: "in" });
-    expect(await onHand(w.sellerId, w.productId)).toEqual([4, 1]);
+
+    const into = await rejection(move(b, a, "in"));
+    expect(into).toMatchObject({ kind: "FAILED_PRECONDITION", reason: "WAREHOUSE_INACTIVE", metadata: { warehouse_id: a } });
+    expect(await onHand(w.sellerId, w.productId)).toEqual([7, 1]);
+    // The destination's status is checked before the stock: an empty source still says why.
+    expect((await rejection(t.domain.transfers.transferStock(w.sellerId, { fromWarehouseId: b, toWarehouseId: a, productId: w.productId, quantity: 99, idempotencyKey: "x" }))).reason).toBe(
+      "WAREHOUSE_INACTIVE",
+    );
+    // A transfer made while the warehouse was active is still replayed, moving nothing.
+    expect(await move(b, a, "before")).toEqual(madeWhileActive);
+    await move(a, b, "out");
+    expect(await onHand(w.sellerId, w.productId)).toEqual([5, 3]);
+
+    // The refused key was not consumed: once the warehouse is back, the same request goes through.
+    await t.domain.warehouses.setWarehouseStatus(w.sellerId, { warehouseId: a, status: "ACTIVE" });
+    await move(b, a, "in");
+    expect(await onHand(w.sellerId, w.productId)).toEqual([7, 1]);
+    await assertLedgerMatchesLevels(t.db);
   });
 
   it("refuses another seller's warehouse or product and unknown warehouses, changing nothing", async () => {
@@ -108,4 +128,69 @@ describe("transferStock", () => {
     expect(levels[0]! + levels[1]!).toBe(60);
     await assertLedgerMatchesLevels(t.db);
   });
+
+  it("lets no receipt or transfer into a warehouse commit after its deactivation did", async () => {
+    // The deactivation reads the warehouse's stock in its own transaction right after its
+    // UPDATE of the warehouse row. A receipt or transfer that share-locked the row first has
+    // committed by then (the UPDATE waited for it); one that had not must find the warehouse
+    // inactive once it gets the lock. So that reading is final: nothing lands after it.
+    const repo = createWarehouseRepo(t.db);
+    const products: string[] = [];
+    let seenByDeactivation: number | undefined;
+    const probed: WarehouseRepo = {
+      ...repo,
+      updateWarehouse: (warehouseId, changes) =>
+        repo.transaction(async (tx) => {
+          const row = await tx.updateWarehouse(warehouseId, changes);
+          seenByDeactivation = await onHandIn(tx, warehouseId, products);
+          return row;
+        }),
+    };
+    const deactivating = createWarehouseDomain({ repo: probed, catalog: t.catalog, locks: noLocks, now: t.clock.now });
+
+    const w = await sellerWorld(t.domain, t.catalog, [40, 0]);
+    const [a, b] = w.warehouseIds as [string, string];
+    products.push(w.productId);
+    for (let i = 1; i < 4; i++) {
+      const productId = t.catalog.addProduct(w.shopId);
+      products.push(productId);
+      await t.domain.stock.addStock(w.sellerId, { warehouseId: a, productId, quantity: 40, idempotencyKey: `seed-${productId}` });
+    }
+    const intoB = (productId: string, i: number) =>
+      i % 4 === 3
+        ? t.domain.stock.addStock(w.sellerId, { warehouseId: b, productId, quantity: 1, idempotencyKey: `receipt-${productId}-${i}` })
+        : t.domain.transfers.transferStock(w.sellerId, { fromWarehouseId: a, toWarehouseId: b, productId, quantity: 1, idempotencyKey: `${productId}-${i}` });
+
+    // Deactivation starts once 8 writes have landed, while the rest are still queued or running.
+    let landed = 0;
+    let deactivation: Promise<unknown> | undefined;
+    const outcomes = await Promise.all(
+      products.flatMap((productId) =>
+        Array.from({ length: 12 }, (_, i) =>
+          intoB(productId, i).then(
+            () => {
+              if (++landed === 8) deactivation = deactivating.warehouses.setWarehouseStatus(w.sellerId, { warehouseId: b, status: "INACTIVE" });
+              return "ok";
+            },
+            (e: unknown) => (e instanceof DomainError ? e.reason : `unexpected ${String(e)}`),
+          ),
+        ),
+      ),
+    );
+    await deactivation;
+    expect(outcomes.filter((o) => o !== "ok" && o !== "WAREHOUSE_INACTIVE")).toEqual([]);
+    // Later writes (new keys: old ones would be replays) all fail, so the level is final now.
+    expect((await rejection(intoB(w.productId, 100))).reason).toBe("WAREHOUSE_INACTIVE");
+    expect((await rejection(intoB(w.productId, 103))).reason).toBe("WAREHOUSE_INACTIVE");
+    const final = await onHandIn(repo, b, products);
+    expect(seenByDeactivation).toBe(final);
+    expect(final).toBe(outcomes.filter((o) => o === "ok").length);
+    await assertLedgerMatchesLevels(t.db);
+  });
 });
+
+async function onHandIn(repo: WarehouseRepo, warehouseId: string, productIds: string[]): Promise<number> {
+  let total = 0;
+  for (const productId of productIds) total += (await repo.findLevel(warehouseId, productId))?.onHand ?? 0;
+  return total;
+}

@@ -3,7 +3,7 @@ import { newId, withTransactionRetry } from "@wms/db";
 import type { LockManager } from "@wms/locks";
 import type { WarehouseRepo } from "../db/repo.js";
 import type { TransferRow } from "../db/schema/transfers.js";
-import { IDEMPOTENCY_KEY_MAX, idempotencyKeyReused, insufficientStock, QUANTITY_MAX, skuLockKey } from "./common.js";
+import { IDEMPOTENCY_KEY_MAX, idempotencyKeyReused, insufficientStock, QUANTITY_MAX, skuLockKey, warehouseInactive } from "./common.js";
 import type { Ownership } from "./ownership.js";
 
 export interface TransferInput {
@@ -19,9 +19,10 @@ export interface TransferInput {
 export interface TransfersDomain {
   /**
    * Moves available units (never reserved ones) between two warehouses the caller owns, of a
-   * product the caller owns, all or nothing. Inactive warehouses may send and receive: it is
-   * stock keeping, and availability only ever counts active ones. Idempotent per caller by
-   * `idempotencyKey`: a replay returns the original transfer and moves nothing.
+   * product the caller owns, all or nothing. An inactive warehouse may send (draining a closed
+   * warehouse is what transfers are mostly for) but not receive: WAREHOUSE_INACTIVE, nothing
+   * moved, the key left unused. Idempotent per caller by `idempotencyKey`: a replay returns the
+   * original transfer and moves nothing, whatever the warehouses' status is now.
    */
   transferStock(callerId: string, input: TransferInput): Promise<TransferRow>;
 }
@@ -74,7 +75,16 @@ export function createTransfersDomain(deps: { repo: WarehouseRepo; ownership: Ow
               if (!original || !sameRequest(original, input, productId, from, to)) throw idempotencyKeyReused();
               return original;
             }
-            // Both rows locked in warehouse-id order before either changes, so transfers in
+            // Lock order, the same in every writer: the SKU lock where one is taken (outside
+            // the transaction), then warehouse rows, then stock-level rows. The destination's
+            // row is share-locked and read here, so a deactivation either committed before (we
+            // see INACTIVE and roll back, the key unused) or waits for this transaction.
+            // SetWarehouseStatus is a single UPDATE of that row holding no other lock, so it
+            // closes no cycle; share locks never wait on each other, so transfers in opposite
+            // directions do not either. The source's status is not read: an inactive
+            // warehouse may send.
+            if ((await tx.lockWarehouseStatus(to)) !== "ACTIVE") throw warehouseInactive(to);
+            // Both levels locked in warehouse-id order before either changes, so transfers in
             // opposite directions queue instead of deadlocking.
             await tx.lockLevels(productId, [from, to]);
             if (!(await tx.takeAvailable(from, productId, input.quantity))) throw insufficientStock(productId);

@@ -58,7 +58,7 @@ describe("warehouses", () => {
 });
 
 describe("stock", () => {
-  it("adds stock once per idempotency key, into inactive warehouses too, and refuses a reused key", async () => {
+  it("adds stock once per idempotency key and refuses a reused key", async () => {
     const world = await sellerWorld(t.domain, t.catalog, [0]);
     const [warehouseId] = world.warehouseIds as [string];
     const add = (quantity: number, idempotencyKey: string) =>
@@ -66,10 +66,35 @@ describe("stock", () => {
     expect(await add(10, "k1")).toMatchObject({ onHand: 10, reserved: 0, warehouseStatus: "ACTIVE" });
     expect((await add(10, "k1")).onHand).toBe(10);
     expect((await rejection(add(11, "k1"))).reason).toBe("IDEMPOTENCY_KEY_REUSED");
-    await t.domain.warehouses.setWarehouseStatus(world.sellerId, { warehouseId, status: "INACTIVE" });
-    expect(await add(5, "k2")).toMatchObject({ onHand: 15, warehouseStatus: "INACTIVE" });
     const invalid = await rejection(add(0, ""));
     expect(invalid.fieldViolations.map((v) => v.field)).toEqual(["quantity", "idempotency_key"]);
+    await assertLedgerMatchesLevels(t.db);
+  });
+
+  it("refuses stock into an inactive warehouse with WAREHOUSE_INACTIVE, writing nothing and keeping the key free", async () => {
+    const world = await sellerWorld(t.domain, t.catalog, [10]);
+    const [warehouseId] = world.warehouseIds as [string];
+    const fresh = t.catalog.addProduct(world.shopId);
+    const add = (productId: string, quantity: number, idempotencyKey: string) =>
+      t.domain.stock.addStock(world.sellerId, { warehouseId, productId, quantity, idempotencyKey });
+    await t.domain.warehouses.setWarehouseStatus(world.sellerId, { warehouseId, status: "INACTIVE" });
+
+    expect(await rejection(add(world.productId, 5, "k2"))).toMatchObject({
+      kind: "FAILED_PRECONDITION",
+      reason: "WAREHOUSE_INACTIVE",
+      metadata: { warehouse_id: warehouseId },
+    });
+    expect((await rejection(add(fresh, 5, "k3"))).reason).toBe("WAREHOUSE_INACTIVE");
+    // The receipt made while the warehouse was active is still replayed, without error.
+    expect(await add(world.productId, 10, "seed-0")).toMatchObject({ onHand: 10, warehouseStatus: "INACTIVE" });
+    expect(await t.domain.stock.listStockLevels(world.sellerId, fresh)).toEqual([]);
+    const ledger = await t.domain.stock.listStockMovements(world.sellerId, { warehouseId, productId: "", limit: 10 });
+    expect(ledger.rows.map((m) => [m.kind, m.quantity, m.referenceId])).toEqual([["RECEIPT", 10, "seed-0"]]);
+
+    // Neither key was consumed: once active again, the same requests go through.
+    await t.domain.warehouses.setWarehouseStatus(world.sellerId, { warehouseId, status: "ACTIVE" });
+    expect((await add(world.productId, 5, "k2")).onHand).toBe(15);
+    expect((await add(fresh, 5, "k3")).onHand).toBe(5);
     await assertLedgerMatchesLevels(t.db);
   });
 

@@ -18,7 +18,10 @@ export interface WarehousesDomain {
   updateWarehouse(callerId: string, input: { warehouseId: string; name: string; location: string }): Promise<WarehouseRow>;
   /**
    * Deactivating keeps stock and reservations (they can still be committed or released); the
-   * warehouse simply stops counting for availability and new reservations.
+   * warehouse stops counting for availability and takes no new reservations, receipts or
+   * transfers in (transfers out stay allowed, to drain it). The change is one UPDATE of the
+   * warehouse row, holding no other lock: it waits for receipts and transfers that share-lock
+   * the row, and those that come later wait for it and see the new status.
    */
   setWarehouseStatus(callerId: string, input: { warehouseId: string; status: WarehouseStatusValue | undefined }): Promise<WarehouseRow>;
 }

@@ -84,6 +84,20 @@ describe("WarehouseService over gRPC", () => {
     ]);
   });
 
+  it("refuses stock into an inactive warehouse with FAILED_PRECONDITION WAREHOUSE_INACTIVE, but lets it be drained", async () => {
+    const w = await sellerWorld([5, 2]);
+    const auth = { bearerToken: w.bearerToken };
+    const [a, b] = w.warehouseIds as [string, string];
+    await client.setWarehouseStatus({ warehouseId: b, status: WarehouseStatus.WAREHOUSE_STATUS_INACTIVE }, auth);
+    const inactive = { kind: "FAILED_PRECONDITION", reason: "WAREHOUSE_INACTIVE", domain: "wms.warehouse.v1", metadata: { warehouse_id: b } };
+    expect(await rejection(client.addStock({ warehouseId: b, productId: w.productId, quantity: 1, idempotencyKey: "late" }, auth))).toMatchObject(inactive);
+    const into = { fromWarehouseId: a, toWarehouseId: b, productId: w.productId, quantity: 1, idempotencyKey: "in" };
+    expect(await rejection(client.transferStock(into, auth))).toMatchObject(inactive);
+    await client.transferStock({ ...into, fromWarehouseId: b, toWarehouseId: a, quantity: 2, idempotencyKey: "drain" }, auth);
+    const { levels } = await client.listStockLevels({ productId: w.productId }, auth);
+    expect(Object.fromEntries(levels.map((l) => [l.warehouseId, l.onHand]))).toEqual({ [a]: 7, [b]: 0 });
+  });
+
   it("refuses anonymous callers, buyers and other sellers, changing nothing", async () => {
     const w = await sellerWorld([5, 0]);
     const other = await sellerWorld([5, 0]);
