@@ -35,8 +35,8 @@ export const warehouseService: ServiceModule<typeof warehouseConfigSpec> = {
     const locks = createLockManager({ redisUrls: config.REDIS_URLS, ttlMs: config.LOCK_TTL, retryDelayMs: config.LOCK_RETRY_DELAY });
     const catalog = createPeerCatalog(
       {
-        getShop: (request) => peers.shop().getShop(request),
-        batchGetProducts: (request) => peers.product().batchGetProducts(request),
+        getShop: (request, { deadline }) => peers.shop().getShop(request, { deadline }),
+        batchGetProducts: (request, { deadline }) => peers.product().batchGetProducts(request, { deadline }),
       },
       config.OWNERSHIP_CACHE_SIZE,
     );

@@ -8,7 +8,7 @@ import { createTransfersDomain, type TransfersDomain } from "./transfers.js";
 import { createReservationsDomain, type ReservationsDomain } from "./reservations.js";
 import { releaseExpiredReservations } from "./sweeper.js";
 
-export type { Catalog } from "./catalog.js";
+export type { Catalog, LookupOptions } from "./catalog.js";
 
 export interface WarehouseDomainDeps {
   repo: WarehouseRepo;

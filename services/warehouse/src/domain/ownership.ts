@@ -1,22 +1,22 @@
 import { errors } from "@wms/errors";
 import type { WarehouseRepo } from "../db/repo.js";
 import type { WarehouseRow } from "../db/schema/warehouses.js";
-import type { Catalog } from "./catalog.js";
+import type { Catalog, LookupOptions } from "./catalog.js";
 import { isId } from "./common.js";
 
-/** Ownership checks shared by every write and owner-only read. */
+/** Ownership checks shared by every write and owner-only read; `options` carries the call's deadline to the catalog. */
 export interface Ownership {
   /** NOT_FOUND (SHOP_NOT_FOUND) or PERMISSION_DENIED unless the caller owns the shop. */
-  requireShop(callerId: string, shopId: string): Promise<void>;
+  requireShop(callerId: string, shopId: string, options?: LookupOptions): Promise<void>;
   /** The warehouse; NOT_FOUND (WAREHOUSE_NOT_FOUND) or PERMISSION_DENIED unless the caller owns its shop. */
-  requireWarehouse(callerId: string, warehouseId: string): Promise<WarehouseRow>;
+  requireWarehouse(callerId: string, warehouseId: string, options?: LookupOptions): Promise<WarehouseRow>;
   /** NOT_FOUND (PRODUCT_NOT_FOUND) or PERMISSION_DENIED unless the caller owns the product's shop. */
-  requireProduct(callerId: string, productId: string): Promise<void>;
+  requireProduct(callerId: string, productId: string, options?: LookupOptions): Promise<void>;
 }
 
 export function createOwnership(repo: WarehouseRepo, catalog: Catalog): Ownership {
-  async function requireShop(callerId: string, shopId: string): Promise<void> {
-    const owner = isId(shopId) ? await catalog.shopOwner(shopId) : undefined;
+  async function requireShop(callerId: string, shopId: string, options: LookupOptions = {}): Promise<void> {
+    const owner = isId(shopId) ? await catalog.shopOwner(shopId, options) : undefined;
     if (owner === undefined) throw errors.notFound("shop", shopId);
     if (owner !== callerId) throw errors.permissionDenied("only the shop's owner may do this");
   }
@@ -24,19 +24,19 @@ export function createOwnership(repo: WarehouseRepo, catalog: Catalog): Ownershi
   return {
     requireShop,
 
-    async requireWarehouse(callerId, warehouseId) {
+    async requireWarehouse(callerId, warehouseId, options = {}) {
       const row = isId(warehouseId) ? await repo.findWarehouse(warehouseId) : undefined;
       if (!row) throw errors.notFound("warehouse", warehouseId);
       // The warehouse exists, so its shop does; a missing shop can only mean another owner's data.
-      const owner = await catalog.shopOwner(row.shopId);
+      const owner = await catalog.shopOwner(row.shopId, options);
       if (owner !== callerId) throw errors.permissionDenied("only the warehouse's owner may do this");
       return row;
     },
 
-    async requireProduct(callerId, productId) {
-      const shopId = isId(productId) ? await catalog.productShop(productId) : undefined;
+    async requireProduct(callerId, productId, options = {}) {
+      const shopId = isId(productId) ? await catalog.productShop(productId, options) : undefined;
       if (shopId === undefined) throw errors.notFound("product", productId);
-      const owner = await catalog.shopOwner(shopId);
+      const owner = await catalog.shopOwner(shopId, options);
       if (owner !== callerId) throw errors.permissionDenied("only the product's owner may do this");
     },
   };

@@ -3,10 +3,12 @@ import { newId, withTransactionRetry } from "@wms/db";
 import type { LevelView, WarehouseRepo } from "../db/repo.js";
 import type { StockMovementRow } from "../db/schema/stock-movements.js";
 import { IDEMPOTENCY_KEY_MAX, idempotencyKeyReused, isId, QUANTITY_MAX, warehouseInactive } from "./common.js";
+import type { LookupOptions } from "./catalog.js";
 import type { Ownership } from "./ownership.js";
 
 export const AVAILABILITY_MAX_IDS = 500;
 
+/** `deadline` (or `options.deadline`) is the call's deadline, passed on to the ownership lookups. */
 export interface StockDomain {
   /**
    * Receives units into an active warehouse; an inactive one receives nothing
@@ -14,13 +16,16 @@ export interface StockDomain {
    * replay adds nothing and returns the level as it is now, even if the warehouse has been
    * deactivated since the receipt.
    */
-  addStock(callerId: string, input: { warehouseId: string; productId: string; quantity: number; idempotencyKey: string }): Promise<LevelView>;
+  addStock(
+    callerId: string,
+    input: { warehouseId: string; productId: string; quantity: number; idempotencyKey: string; deadline?: Date },
+  ): Promise<LevelView>;
   /** A product's level in every warehouse, inactive ones included; the product's owner only. */
-  listStockLevels(callerId: string, productId: string): Promise<LevelView[]>;
+  listStockLevels(callerId: string, productId: string, options?: LookupOptions): Promise<LevelView[]>;
   /** A warehouse's ledger, newest first; its owner only. */
   listStockMovements(
     callerId: string,
-    filter: { warehouseId: string; productId: string; beforeId?: string; limit: number },
+    filter: { warehouseId: string; productId: string; beforeId?: string; limit: number; deadline?: Date },
   ): Promise<{ rows: StockMovementRow[]; hasMore: boolean }>;
   /** Available units over active warehouses, one entry per distinct id in request order; unknown ids 0. */
   getAvailability(productIds: string[]): Promise<Array<{ productId: string; availableQuantity: number }>>;
@@ -29,14 +34,14 @@ export interface StockDomain {
 export function createStockDomain(deps: { repo: WarehouseRepo; ownership: Ownership; now: () => Date }): StockDomain {
   const { repo, ownership } = deps;
   return {
-    async addStock(callerId, { warehouseId, productId: rawProductId, quantity, idempotencyKey }) {
+    async addStock(callerId, { warehouseId, productId: rawProductId, quantity, idempotencyKey, deadline }) {
       new Validator()
         .positiveInt(quantity, "quantity", QUANTITY_MAX)
         .required(idempotencyKey, "idempotency_key")
         .maxLength(idempotencyKey, IDEMPOTENCY_KEY_MAX, "idempotency_key")
         .throwIfInvalid();
-      const warehouse = await ownership.requireWarehouse(callerId, warehouseId);
-      await ownership.requireProduct(callerId, rawProductId);
+      const warehouse = await ownership.requireWarehouse(callerId, warehouseId, { deadline });
+      await ownership.requireProduct(callerId, rawProductId, { deadline });
       const productId = rawProductId.toLowerCase();
       const at = deps.now();
       await withTransactionRetry(() =>
@@ -69,17 +74,17 @@ export function createStockDomain(deps: { repo: WarehouseRepo; ownership: Owners
       return level;
     },
 
-    async listStockLevels(callerId, productId) {
-      await ownership.requireProduct(callerId, productId);
+    async listStockLevels(callerId, productId, options = {}) {
+      await ownership.requireProduct(callerId, productId, options);
       return repo.levelsOfProduct(productId.toLowerCase());
     },
 
-    async listStockMovements(callerId, { warehouseId, productId, beforeId, limit }) {
+    async listStockMovements(callerId, { warehouseId, productId, beforeId, limit, deadline }) {
       new Validator()
         .check(productId === "" || isId(productId), "product_id", "must be a product id")
         .check(beforeId === undefined || isId(beforeId), "page_token", "is not a page token this service issued")
         .throwIfInvalid();
-      const warehouse = await ownership.requireWarehouse(callerId, warehouseId);
+      const warehouse = await ownership.requireWarehouse(callerId, warehouseId, { deadline });
       const rows = await repo.listMovements({
         warehouseId: warehouse.warehouseId,
         productId: productId === "" ? undefined : productId.toLowerCase(),

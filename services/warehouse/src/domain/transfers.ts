@@ -12,7 +12,7 @@ export interface TransferInput {
   productId: string;
   quantity: number;
   idempotencyKey: string;
-  /** Give up waiting for the SKU lock at this time (the call's deadline). */
+  /** The call's deadline: the ownership lookups and the wait for the SKU lock give up then. */
   deadline?: Date;
 }
 
@@ -42,11 +42,12 @@ export function createTransfersDomain(deps: { repo: WarehouseRepo; ownership: Ow
         .required(input.idempotencyKey, "idempotency_key")
         .maxLength(input.idempotencyKey, IDEMPOTENCY_KEY_MAX, "idempotency_key")
         .throwIfInvalid();
-      const from = (await ownership.requireWarehouse(callerId, input.fromWarehouseId)).warehouseId;
-      const to = (await ownership.requireWarehouse(callerId, input.toWarehouseId)).warehouseId;
+      const lookup = { deadline: input.deadline };
+      const from = (await ownership.requireWarehouse(callerId, input.fromWarehouseId, lookup)).warehouseId;
+      const to = (await ownership.requireWarehouse(callerId, input.toWarehouseId, lookup)).warehouseId;
       // Two spellings of one id (case) pass the check above; the stored ids cannot lie.
       new Validator().check(from !== to, "to_warehouse_id", "must differ from from_warehouse_id").throwIfInvalid();
-      await ownership.requireProduct(callerId, input.productId);
+      await ownership.requireProduct(callerId, input.productId, lookup);
       const productId = input.productId.toLowerCase();
 
       const replayed = await repo.findTransferByKey(callerId, input.idempotencyKey);

@@ -2,20 +2,25 @@ import { errors, Validator } from "@wms/errors";
 import { newId } from "@wms/db";
 import type { WarehouseRepo } from "../db/repo.js";
 import type { WarehouseRow, WarehouseStatusValue } from "../db/schema/warehouses.js";
+import type { LookupOptions } from "./catalog.js";
 import type { Ownership } from "./ownership.js";
 
 export const WAREHOUSE_NAME_MAX = 120;
 export const WAREHOUSE_LOCATION_MAX = 200;
 
+/**
+ * `deadline` (in inputs, or `options` for the single-id reads) is the call's deadline: the
+ * ownership lookups at the shop and product services give up then.
+ */
 export interface WarehousesDomain {
-  createWarehouse(callerId: string, input: { shopId: string; name: string; location: string }): Promise<WarehouseRow>;
-  getWarehouse(callerId: string, warehouseId: string): Promise<WarehouseRow>;
+  createWarehouse(callerId: string, input: { shopId: string; name: string; location: string; deadline?: Date }): Promise<WarehouseRow>;
+  getWarehouse(callerId: string, warehouseId: string, options?: LookupOptions): Promise<WarehouseRow>;
   listWarehouses(
     callerId: string,
-    filter: { shopId: string; afterId?: string; limit: number },
+    filter: { shopId: string; afterId?: string; limit: number; deadline?: Date },
   ): Promise<{ rows: WarehouseRow[]; hasMore: boolean }>;
   /** Empty fields are left as they are. */
-  updateWarehouse(callerId: string, input: { warehouseId: string; name: string; location: string }): Promise<WarehouseRow>;
+  updateWarehouse(callerId: string, input: { warehouseId: string; name: string; location: string; deadline?: Date }): Promise<WarehouseRow>;
   /**
    * Deactivating keeps stock and reservations (they can still be committed or released); the
    * warehouse stops counting for availability and takes no new reservations, receipts or
@@ -23,13 +28,16 @@ export interface WarehousesDomain {
    * warehouse row, holding no other lock: it waits for receipts and transfers that share-lock
    * the row, and those that come later wait for it and see the new status.
    */
-  setWarehouseStatus(callerId: string, input: { warehouseId: string; status: WarehouseStatusValue | undefined }): Promise<WarehouseRow>;
+  setWarehouseStatus(
+    callerId: string,
+    input: { warehouseId: string; status: WarehouseStatusValue | undefined; deadline?: Date },
+  ): Promise<WarehouseRow>;
 }
 
 export function createWarehousesDomain(deps: { repo: WarehouseRepo; ownership: Ownership; now: () => Date }): WarehousesDomain {
   const { repo, ownership } = deps;
   return {
-    async createWarehouse(callerId, { shopId, name, location }) {
+    async createWarehouse(callerId, { shopId, name, location, deadline }) {
       const trimmedName = name.trim();
       const trimmedLocation = location.trim();
       new Validator()
@@ -37,7 +45,7 @@ export function createWarehousesDomain(deps: { repo: WarehouseRepo; ownership: O
         .maxLength(trimmedName, WAREHOUSE_NAME_MAX, "name")
         .maxLength(trimmedLocation, WAREHOUSE_LOCATION_MAX, "location")
         .throwIfInvalid();
-      await ownership.requireShop(callerId, shopId);
+      await ownership.requireShop(callerId, shopId, { deadline });
       return repo.insertWarehouse({
         warehouseId: newId(),
         shopId,
@@ -48,25 +56,25 @@ export function createWarehousesDomain(deps: { repo: WarehouseRepo; ownership: O
       });
     },
 
-    async getWarehouse(callerId, warehouseId) {
-      return ownership.requireWarehouse(callerId, warehouseId);
+    async getWarehouse(callerId, warehouseId, options = {}) {
+      return ownership.requireWarehouse(callerId, warehouseId, options);
     },
 
-    async listWarehouses(callerId, { shopId, afterId, limit }) {
-      await ownership.requireShop(callerId, shopId);
+    async listWarehouses(callerId, { shopId, afterId, limit, deadline }) {
+      await ownership.requireShop(callerId, shopId, { deadline });
       // One extra row tells whether another page exists.
       const rows = await repo.listWarehouses({ shopId, afterId, limit: limit + 1 });
       return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
     },
 
-    async updateWarehouse(callerId, { warehouseId, name, location }) {
+    async updateWarehouse(callerId, { warehouseId, name, location, deadline }) {
       const trimmedName = name.trim();
       const trimmedLocation = location.trim();
       new Validator()
         .maxLength(trimmedName, WAREHOUSE_NAME_MAX, "name")
         .maxLength(trimmedLocation, WAREHOUSE_LOCATION_MAX, "location")
         .throwIfInvalid();
-      const current = await ownership.requireWarehouse(callerId, warehouseId);
+      const current = await ownership.requireWarehouse(callerId, warehouseId, { deadline });
       const changes: { name?: string; location?: string } = {};
       if (trimmedName !== "") changes.name = trimmedName;
       if (trimmedLocation !== "") changes.location = trimmedLocation;
@@ -76,9 +84,9 @@ export function createWarehousesDomain(deps: { repo: WarehouseRepo; ownership: O
       return row;
     },
 
-    async setWarehouseStatus(callerId, { warehouseId, status }) {
+    async setWarehouseStatus(callerId, { warehouseId, status, deadline }) {
       new Validator().check(status !== undefined, "status", "must be WAREHOUSE_STATUS_ACTIVE or WAREHOUSE_STATUS_INACTIVE").throwIfInvalid();
-      const current = await ownership.requireWarehouse(callerId, warehouseId);
+      const current = await ownership.requireWarehouse(callerId, warehouseId, { deadline });
       if (current.status === status) return current;
       const row = await repo.updateWarehouse(current.warehouseId, { status });
       if (!row) throw errors.notFound("warehouse", warehouseId);

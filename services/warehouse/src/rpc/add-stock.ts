@@ -12,6 +12,7 @@ export function addStock(domain: WarehouseDomain): HandlersOf<typeof WarehouseSe
       productId: request.productId,
       quantity: request.quantity,
       idempotencyKey: request.idempotencyKey,
+      deadline: ctx.deadline,
     });
     return { level: toStockLevelMessage(level) };
   };

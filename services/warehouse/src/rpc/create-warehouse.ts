@@ -7,7 +7,12 @@ import { toWarehouseMessage } from "../mapping.js";
 export function createWarehouse(domain: WarehouseDomain): HandlersOf<typeof WarehouseServiceService>["createWarehouse"] {
   return async (request, ctx) => {
     const caller = ctx.requireUser("seller");
-    const row = await domain.warehouses.createWarehouse(caller.userId, { shopId: request.shopId, name: request.name, location: request.location });
+    const row = await domain.warehouses.createWarehouse(caller.userId, {
+      shopId: request.shopId,
+      name: request.name,
+      location: request.location,
+      deadline: ctx.deadline,
+    });
     return { warehouse: toWarehouseMessage(row) };
   };
 }

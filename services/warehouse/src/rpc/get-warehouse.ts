@@ -7,6 +7,6 @@ import { toWarehouseMessage } from "../mapping.js";
 export function getWarehouse(domain: WarehouseDomain): HandlersOf<typeof WarehouseServiceService>["getWarehouse"] {
   return async (request, ctx) => {
     const caller = ctx.requireUser("seller");
-    return { warehouse: toWarehouseMessage(await domain.warehouses.getWarehouse(caller.userId, request.warehouseId)) };
+    return { warehouse: toWarehouseMessage(await domain.warehouses.getWarehouse(caller.userId, request.warehouseId, { deadline: ctx.deadline })) };
   };
 }

@@ -7,7 +7,7 @@ import { toStockLevelMessage } from "../mapping.js";
 export function listStockLevels(domain: WarehouseDomain): HandlersOf<typeof WarehouseServiceService>["listStockLevels"] {
   return async (request, ctx) => {
     const caller = ctx.requireUser("seller");
-    const levels = await domain.stock.listStockLevels(caller.userId, request.productId);
+    const levels = await domain.stock.listStockLevels(caller.userId, request.productId, { deadline: ctx.deadline });
     return { levels: levels.map(toStockLevelMessage) };
   };
 }

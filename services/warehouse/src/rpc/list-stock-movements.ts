@@ -14,6 +14,7 @@ export function listStockMovements(domain: WarehouseDomain): HandlersOf<typeof W
       productId: request.productId,
       beforeId,
       limit,
+      deadline: ctx.deadline,
     });
     const last = rows[rows.length - 1];
     return { movements: rows.map(toMovementMessage), nextPageToken: hasMore && last ? encodePageToken(last.movementId) : "" };

@@ -14,7 +14,7 @@ export function listWarehouses(domain: WarehouseDomain): HandlersOf<typeof Wareh
     if (afterId !== undefined && !isId(afterId)) {
       throw errors.invalidArgument([{ field: "page_token", description: "is not a page token this service issued" }]);
     }
-    const { rows, hasMore } = await domain.warehouses.listWarehouses(caller.userId, { shopId: request.shopId, afterId, limit });
+    const { rows, hasMore } = await domain.warehouses.listWarehouses(caller.userId, { shopId: request.shopId, afterId, limit, deadline: ctx.deadline });
     const last = rows[rows.length - 1];
     return { warehouses: rows.map(toWarehouseMessage), nextPageToken: hasMore && last ? encodePageToken(last.warehouseId) : "" };
   };

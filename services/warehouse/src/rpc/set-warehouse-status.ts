@@ -10,6 +10,7 @@ export function setWarehouseStatus(domain: WarehouseDomain): HandlersOf<typeof W
     const row = await domain.warehouses.setWarehouseStatus(caller.userId, {
       warehouseId: request.warehouseId,
       status: warehouseStatusFromMessage(request.status),
+      deadline: ctx.deadline,
     });
     return { warehouse: toWarehouseMessage(row) };
   };

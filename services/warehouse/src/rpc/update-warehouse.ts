@@ -11,6 +11,7 @@ export function updateWarehouse(domain: WarehouseDomain): HandlersOf<typeof Ware
       warehouseId: request.warehouseId,
       name: request.name,
       location: request.location,
+      deadline: ctx.deadline,
     });
     return { warehouse: toWarehouseMessage(row) };
   };
