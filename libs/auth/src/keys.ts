@@ -2,22 +2,33 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { generateKeyPairSync, createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
 
-export interface SigningKeys {
-  privateKey: KeyObject;
+export interface KeyPair {
+  /** Absent when only the public key was configured: this process verifies but cannot sign. */
+  privateKey: KeyObject | undefined;
   publicKey: KeyObject;
 }
 
+export interface KeyPairSource {
+  privateKeyPem: string | undefined;
+  publicKeyPem: string | undefined;
+  dataDir: string;
+  /** File under DATA_DIR/keys used when neither PEM is configured. */
+  fileName: string;
+}
+
 /**
- * Ed25519 keys for access tokens. JWT_PRIVATE_KEY / JWT_PUBLIC_KEY (PEM) win; otherwise a key
- * pair kept under DATA_DIR, created on first start, so every process of one machine agrees.
+ * An Ed25519 key pair. A configured private key wins; a configured public key alone gives a
+ * verify-only pair; with neither, a pair kept under DATA_DIR, created on first start, so every
+ * process of one machine (the embedded and local modes) agrees.
  */
-export function loadSigningKeys(opts: { privateKeyPem?: string; publicKeyPem?: string; dataDir: string }): SigningKeys {
-  if (opts.privateKeyPem) {
-    const privateKey = createPrivateKey(opts.privateKeyPem);
-    return { privateKey, publicKey: opts.publicKeyPem ? createPublicKey(opts.publicKeyPem) : createPublicKey(privateKey) };
+export function loadKeyPair(source: KeyPairSource): KeyPair {
+  if (source.privateKeyPem) {
+    const privateKey = createPrivateKey(source.privateKeyPem);
+    return { privateKey, publicKey: source.publicKeyPem ? createPublicKey(source.publicKeyPem) : createPublicKey(privateKey) };
   }
-  const dir = join(opts.dataDir, "keys");
-  const file = join(dir, "jwt-ed25519.pem");
+  if (source.publicKeyPem) return { privateKey: undefined, publicKey: createPublicKey(source.publicKeyPem) };
+  const dir = join(source.dataDir, "keys");
+  const file = join(dir, source.fileName);
   if (!existsSync(file)) {
     mkdirSync(dir, { recursive: true });
     const { privateKey } = generateKeyPairSync("ed25519");

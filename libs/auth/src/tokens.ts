@@ -1,4 +1,4 @@
-import { SignJWT, jwtVerify, errors as joseErrors } from "jose";
+import { SignJWT, jwtVerify, decodeJwt, errors as joseErrors } from "jose";
 import type { KeyObject } from "node:crypto";
 
 export type UserRole = "buyer" | "seller";
@@ -49,25 +49,30 @@ export class TokenIssuer {
   }
 }
 
+/**
+ * Verifies end-user tokens with the user-token public key and service credentials with the
+ * service public key: a service that can mint credentials for its peers still cannot mint a
+ * user's token (only the user service holds that private key).
+ */
 export class TokenVerifier {
-  constructor(private readonly publicKey: KeyObject) {}
+  constructor(
+    private readonly userPublicKey: KeyObject,
+    private readonly servicePublicKey: KeyObject = userPublicKey,
+  ) {}
 
   /** The principal of a token, or undefined when it is forged, expired or malformed. */
   async verify(token: string): Promise<Principal | undefined> {
     try {
-      const { payload } = await jwtVerify(token, this.publicKey, {
-        issuer: ISSUER,
-        audience: [USER_AUDIENCE, SERVICE_AUDIENCE],
-        algorithms: ["EdDSA"],
-      });
-      const audience = Array.isArray(payload.aud) ? payload.aud[0] : payload.aud;
+      const claimed = decodeJwt(token).aud;
+      const audience = Array.isArray(claimed) ? claimed[0] : claimed;
+      if (audience === SERVICE_AUDIENCE) {
+        const { payload } = await jwtVerify(token, this.servicePublicKey, { issuer: ISSUER, audience: SERVICE_AUDIENCE, algorithms: ["EdDSA"] });
+        const subject = payload.sub ?? "";
+        return subject.startsWith("service:") ? { kind: "service", service: subject.slice("service:".length) } : undefined;
+      }
+      const { payload } = await jwtVerify(token, this.userPublicKey, { issuer: ISSUER, audience: USER_AUDIENCE, algorithms: ["EdDSA"] });
       const subject = payload.sub ?? "";
-      if (audience === SERVICE_AUDIENCE && subject.startsWith("service:")) {
-        return { kind: "service", service: subject.slice("service:".length) };
-      }
-      if (audience === USER_AUDIENCE && (payload.role === "buyer" || payload.role === "seller") && subject !== "") {
-        return { kind: "user", userId: subject, role: payload.role };
-      }
+      if ((payload.role === "buyer" || payload.role === "seller") && subject !== "") return { kind: "user", userId: subject, role: payload.role };
       return undefined;
     } catch (err) {
       if (err instanceof joseErrors.JOSEError) return undefined;

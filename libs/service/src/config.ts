@@ -17,8 +17,13 @@ export const commonConfigSpec = {
   DATABASE_URL: env.optionalUrl(["postgres:", "postgresql:"]),
   DB_POOL_SIZE: env.integer(10, 1, 200),
   DATA_DIR: env.string(".data", "a directory for the embedded database and keys"),
+  /** Signs end users' access tokens: the user service only. */
   JWT_PRIVATE_KEY: env.optionalString("an Ed25519 private key, PEM"),
+  /** Verifies end users' access tokens: every service. */
   JWT_PUBLIC_KEY: env.optionalString("an Ed25519 public key, PEM"),
+  /** Signs and verifies the short-lived credentials services present to each other. */
+  SERVICE_PRIVATE_KEY: env.optionalString("an Ed25519 private key, PEM"),
+  SERVICE_PUBLIC_KEY: env.optionalString("an Ed25519 public key, PEM"),
   DEMO_DATA: env.boolean(true),
   SHUTDOWN_GRACE: env.duration("10s"),
   USER_SERVICE_ADDR: env.string(`127.0.0.1:${defaultPorts.user}`, "host:port"),

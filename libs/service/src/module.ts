@@ -12,7 +12,8 @@ export interface ServiceDeps<S extends ConfigSpec> {
   db: Database;
   logger: Logger;
   peers: Peers;
-  issuer: TokenIssuer;
+  /** Signs end-user tokens; undefined unless this process holds JWT_PRIVATE_KEY (the user service). */
+  userTokenIssuer: TokenIssuer | undefined;
 }
 
 export interface StartedService {

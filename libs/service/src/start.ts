@@ -1,6 +1,6 @@
-import { loadConfig, type ConfigSpec } from "@wms/config";
+import { ConfigError, loadConfig, type ConfigSpec } from "@wms/config";
 import { openDatabase } from "@wms/db";
-import { loadSigningKeys, TokenIssuer, TokenVerifier } from "@wms/auth";
+import { loadKeyPair, TokenIssuer, TokenVerifier } from "@wms/auth";
 import { startGrpcServer, ServiceCredentials, type RunningServer, type Middleware } from "@wms/grpc";
 import { createLogger, type Logger } from "@wms/logging";
 import { commonConfigSpec, defaultPorts } from "./config.js";
@@ -39,10 +39,12 @@ export async function startService<S extends ConfigSpec>(
     migrationsFolder: module.migrationsFolder,
     poolSize: config.DB_POOL_SIZE,
   });
-  const keys = loadSigningKeys({ privateKeyPem: config.JWT_PRIVATE_KEY, publicKeyPem: config.JWT_PUBLIC_KEY, dataDir: config.DATA_DIR });
-  const issuer = new TokenIssuer(keys.privateKey);
-  const peers = new Peers(config, new ServiceCredentials(issuer, module.name));
-  const started = await module.create({ config, db: handle.db, logger, peers, issuer });
+  const userKeys = loadKeyPair({ privateKeyPem: config.JWT_PRIVATE_KEY, publicKeyPem: config.JWT_PUBLIC_KEY, dataDir: config.DATA_DIR, fileName: "jwt-ed25519.pem" });
+  const serviceKeys = loadKeyPair({ privateKeyPem: config.SERVICE_PRIVATE_KEY, publicKeyPem: config.SERVICE_PUBLIC_KEY, dataDir: config.DATA_DIR, fileName: "service-ed25519.pem" });
+  if (!serviceKeys.privateKey) throw new ConfigError(["SERVICE_PRIVATE_KEY is required when SERVICE_PUBLIC_KEY is set (every service signs its own credentials)"]);
+  const peers = new Peers(config, new ServiceCredentials(new TokenIssuer(serviceKeys.privateKey), module.name));
+  const userTokenIssuer = userKeys.privateKey ? new TokenIssuer(userKeys.privateKey) : undefined;
+  const started = await module.create({ config, db: handle.db, logger, peers, userTokenIssuer });
   const seed = started.seedDemoData;
   if (config.DEMO_DATA && seed) await handle.exclusively(`wms-demo-${module.name}`, seed);
   const server = await startGrpcServer({
@@ -50,7 +52,7 @@ export async function startService<S extends ConfigSpec>(
     host: config.HOST,
     port,
     services: started.bindings,
-    verifier: new TokenVerifier(keys.publicKey),
+    verifier: new TokenVerifier(userKeys.publicKey, serviceKeys.publicKey),
     logger,
     middleware: shared.middleware,
   });

@@ -47,7 +47,7 @@ export function testServices(label: string, options: { env?: Record<string, stri
   const env = async () => {
     database ??= createTestDatabase(label);
     const { url } = await database;
-    return { DATABASE_URL: url, JWT_PRIVATE_KEY: tokens.privateKeyPem, JWT_PUBLIC_KEY: tokens.publicKeyPem, ...options.env };
+    return { DATABASE_URL: url, ...tokens.env(), ...options.env };
   };
   return {
     tokens,

@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import { ConfigError } from "@wms/config";
 import { bindService } from "@wms/grpc";
 import { hashPassword } from "@wms/auth";
 import { UserServiceService } from "@wms/proto/user";
@@ -16,11 +17,12 @@ export const userService: ServiceModule<typeof userConfigSpec> = {
   name: "user",
   configSpec: userConfigSpec,
   migrationsFolder: fileURLToPath(new URL("../drizzle", import.meta.url)),
-  async create({ db, issuer, peers, config }) {
+  async create({ db, userTokenIssuer, peers, config }) {
+    if (!userTokenIssuer) throw new ConfigError(["JWT_PRIVATE_KEY is required by the user service: it signs access tokens"]);
     const repo = createUserRepo(db);
     const users = createUsersDomain({
       repo,
-      issuer,
+      issuer: userTokenIssuer,
       accessTokenTtlMs: config.ACCESS_TOKEN_TTL,
       createShop: async (shop) => {
         await peers.shop().createShop(shop);

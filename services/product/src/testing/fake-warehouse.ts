@@ -27,7 +27,7 @@ export interface FakeWarehouse {
   stop(): Promise<void>;
 }
 
-export async function startFakeWarehouse(publicKeyPem: string): Promise<FakeWarehouse> {
+export async function startFakeWarehouse(keys: { publicKeyPem: string; servicePublicKeyPem: string }): Promise<FakeWarehouse> {
   const calls: AvailabilityCall[] = [];
   const quantities = new Map<string, number>();
   const state: { failWith: DomainError | undefined } = { failWith: undefined };
@@ -49,7 +49,7 @@ export async function startFakeWarehouse(publicKeyPem: string): Promise<FakeWare
     host: "127.0.0.1",
     port: 0,
     services: [bindService(serviceNames.warehouse, WarehouseServiceService, handlers)],
-    verifier: new TokenVerifier(createPublicKey(publicKeyPem)),
+    verifier: new TokenVerifier(createPublicKey(keys.publicKeyPem), createPublicKey(keys.servicePublicKeyPem)),
     logger: createLogger("fake-warehouse", "silent"),
   });
   return {

@@ -25,7 +25,7 @@ export interface ProductHarness {
 export async function startProductHarness(label: string): Promise<ProductHarness> {
   const services = testServices(label);
   const { tokens } = services;
-  const warehouse = await startFakeWarehouse(tokens.publicKeyPem);
+  const warehouse = await startFakeWarehouse(tokens);
   const shopServer = await services.start(shopService);
   const productServer = await services.start(productService, {
     SHOP_SERVICE_ADDR: shopServer.address,
