@@ -4,3 +4,4 @@ export { Peers } from "./peers.js";
 export { startService, type RunningService, type SharedResources } from "./start.js";
 export { runStandalone } from "./standalone.js";
 export { createImmutableCache } from "./immutable-cache.js";
+export { runPeriodically, type PeriodicTask } from "./periodic.js";

@@ -2,12 +2,12 @@ import { fileURLToPath } from "node:url";
 import { bindService } from "@wms/grpc";
 import { OrderServiceService } from "@wms/proto/order";
 import { serviceNames } from "@wms/proto/descriptors";
-import type { ServiceModule } from "@wms/service";
+import { runPeriodically, type PeriodicTask, type ServiceModule } from "@wms/service";
 import { orderConfigSpec } from "./config.js";
 import { createOrderRepo } from "./db/repo.js";
 import { createOrdersDomain } from "./domain/orders.js";
 import type { ProductCatalog, WarehouseReservations } from "./domain/ports.js";
-import { startSweeperLoop } from "./domain/sweeper.js";
+import { sweepOrders } from "./domain/sweeper.js";
 import { cancelOrder } from "./rpc/cancel-order.js";
 import { checkout } from "./rpc/checkout.js";
 import { getOrder } from "./rpc/get-order.js";
@@ -23,7 +23,7 @@ export const orderService: ServiceModule<typeof orderConfigSpec> = {
     const warehouse: WarehouseReservations = peers.warehouse();
     const catalog: ProductCatalog = peers.product();
     const orders = createOrdersDomain({ repo, warehouse, catalog, logger, reservationTtlMs: config.RESERVATION_TTL });
-    let sweeper: { stop(): Promise<void> } | undefined;
+    let sweeper: PeriodicTask | undefined;
     return {
       bindings: [
         bindService(serviceNames.order, OrderServiceService, {
@@ -35,16 +35,14 @@ export const orderService: ServiceModule<typeof orderConfigSpec> = {
         }),
       ],
       startBackground() {
-        sweeper = startSweeperLoop(
-          {
-            repo,
-            warehouse,
-            now: () => new Date(),
-            logger,
-            batchSize: config.SWEEP_BATCH,
-            stalePendingAfterMs: config.STALE_PENDING_AFTER,
-          },
+        const deps = { repo, warehouse, now: () => new Date(), logger, batchSize: config.SWEEP_BATCH, stalePendingAfterMs: config.STALE_PENDING_AFTER };
+        sweeper = runPeriodically(
           config.SWEEP_INTERVAL,
+          async () => {
+            const r = await sweepOrders(deps);
+            if (r.expired + r.paid + r.abandoned + r.errors > 0) logger.info(r, "order sweep");
+          },
+          (err) => logger.error({ err }, "order sweep failed"),
         );
       },
       async stop() {

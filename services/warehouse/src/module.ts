@@ -3,11 +3,11 @@ import { bindService } from "@wms/grpc";
 import { WarehouseServiceService } from "@wms/proto/warehouse";
 import { serviceNames } from "@wms/proto/descriptors";
 import { createLockManager } from "@wms/locks";
-import type { ServiceModule } from "@wms/service";
+import { runPeriodically, type PeriodicTask, type ServiceModule } from "@wms/service";
 import { warehouseConfigSpec } from "./config.js";
 import { createWarehouseRepo } from "./db/repo.js";
 import { createWarehouseDomain } from "./domain/index.js";
-import { startReservationSweeper, type Sweeper } from "./domain/sweeper.js";
+import { sweepExpiredReservations } from "./domain/sweeper.js";
 import { createPeerCatalog } from "./peers/catalog.js";
 import { seedDemoData } from "./demo-data.js";
 import { createWarehouse } from "./rpc/create-warehouse.js";
@@ -41,7 +41,7 @@ export const warehouseService: ServiceModule<typeof warehouseConfigSpec> = {
       config.OWNERSHIP_CACHE_SIZE,
     );
     const domain = createWarehouseDomain({ repo, catalog, locks });
-    let sweeper: Sweeper | undefined;
+    let sweeper: PeriodicTask | undefined;
     return {
       bindings: [
         bindService(serviceNames.warehouse, WarehouseServiceService, {
@@ -62,12 +62,17 @@ export const warehouseService: ServiceModule<typeof warehouseConfigSpec> = {
       ],
       seedDemoData: () => seedDemoData(repo),
       startBackground() {
-        sweeper = startReservationSweeper({
-          sweepOnce: () => domain.releaseExpired(config.RESERVATION_SWEEP_BATCH),
-          batchSize: config.RESERVATION_SWEEP_BATCH,
-          intervalMs: config.RESERVATION_SWEEP_INTERVAL,
-          logger,
-        });
+        sweeper = runPeriodically(
+          config.RESERVATION_SWEEP_INTERVAL,
+          (signal) =>
+            sweepExpiredReservations({
+              sweepOnce: () => domain.releaseExpired(config.RESERVATION_SWEEP_BATCH),
+              batchSize: config.RESERVATION_SWEEP_BATCH,
+              logger,
+              signal,
+            }),
+          (err) => logger.warn({ err }, "reservation sweep failed"),
+        );
       },
       async stop() {
         await sweeper?.stop();

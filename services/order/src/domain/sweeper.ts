@@ -85,29 +85,3 @@ async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => P
   });
   await Promise.all(runners);
 }
-
-/** Runs `sweepOrders` every `intervalMs` (never two passes at once) until stopped. */
-export function startSweeperLoop(deps: SweeperDeps, intervalMs: number): { stop(): Promise<void> } {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  const tick = () => {
-    running = sweepOrders(deps).then(
-      (r) => {
-        if (r.expired + r.paid + r.abandoned + r.errors > 0) deps.logger.info(r, "order sweep");
-      },
-      (err: unknown) => deps.logger.error({ err }, "order sweep failed"),
-    );
-    void running.then(() => {
-      if (!stopped) timer = setTimeout(tick, intervalMs);
-    });
-  };
-  timer = setTimeout(tick, intervalMs);
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
-}

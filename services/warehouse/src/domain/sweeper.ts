@@ -21,52 +21,20 @@ export async function releaseExpiredReservations(repo: WarehouseRepo, opts: { no
   );
 }
 
-export interface Sweeper {
-  /** Stops the timer and waits for a sweep in progress. */
-  stop(): Promise<void>;
-}
+const MAX_BATCHES_PER_SWEEP = 50;
 
-/** Sweeps every `intervalMs`; a full batch means more may wait, so it sweeps again at once (bounded). */
-export function startReservationSweeper(opts: {
+/** One sweep: batches until one comes back short (none left) or the sweep is stopped. */
+export async function sweepExpiredReservations(opts: {
   sweepOnce: () => Promise<number>;
   batchSize: number;
-  intervalMs: number;
   logger: Logger;
-}): Sweeper {
-  const MAX_BATCHES_PER_TICK = 50;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-
-  async function tick(): Promise<void> {
-    try {
-      let released = 0;
-      for (let batch = 0; batch < MAX_BATCHES_PER_TICK && !stopped; batch++) {
-        const n = await opts.sweepOnce();
-        released += n;
-        if (n < opts.batchSize) break;
-      }
-      if (released > 0) opts.logger.info({ released }, "released expired reservations");
-    } catch (err) {
-      // The next tick tries again; a database blip must not stop the sweeper.
-      opts.logger.warn({ err }, "reservation sweep failed");
-    }
+  signal: AbortSignal;
+}): Promise<void> {
+  let released = 0;
+  for (let batch = 0; batch < MAX_BATCHES_PER_SWEEP && !opts.signal.aborted; batch++) {
+    const n = await opts.sweepOnce();
+    released += n;
+    if (n < opts.batchSize) break;
   }
-
-  function schedule(): void {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = tick().then(schedule);
-    }, opts.intervalMs);
-    timer.unref();
-  }
-
-  schedule();
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  if (released > 0) opts.logger.info({ released }, "released expired reservations");
 }
