@@ -1,3 +1,4 @@
 export { openDatabase, type Database, type DatabaseHandle, type OpenDatabaseOptions } from "./open.js";
 export { pgErrorCode, isUniqueViolation, withTransactionRetry } from "./errors.js";
 export { newId, isId } from "./ids.js";
+export { readPage, type Page } from "./paging.js";

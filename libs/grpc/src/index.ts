@@ -4,4 +4,4 @@ export { startGrpcServer, type RunningServer, type ServerOptions, type Middlewar
 export { createClient, ServiceCredentials, type PromiseClient, type CallOptions } from "./client.js";
 export { onShutdownSignal } from "./shutdown.js";
 export { toTimestamp, fromTimestamp } from "./timestamp.js";
-export { pageSize, encodePageToken, decodePageToken } from "./pagination.js";
+export { pageSize, encodePageToken, decodePageToken, nextPageToken } from "./pagination.js";

@@ -25,3 +25,9 @@ export function decodePageToken(token: string, field = "page_token"): string | u
   }
   throw errors.invalidArgument([{ field, description: "is not a page token this service issued" }]);
 }
+
+/** The token of the page after `rows`, or "" on the last page. */
+export function nextPageToken<T>(rows: T[], hasMore: boolean, keyOf: (row: T) => string): string {
+  const last = rows[rows.length - 1];
+  return hasMore && last !== undefined ? encodePageToken(keyOf(last)) : "";
+}

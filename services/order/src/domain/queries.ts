@@ -1,3 +1,4 @@
+import { readPage, type Page } from "@wms/db";
 import type { OrderRecord, OrderRepo } from "../db/repo.js";
 import { visibleStatuses, type VisibleStatus } from "../mapping.js";
 import { findOwned } from "./settle.js";
@@ -12,11 +13,9 @@ export function createQueries(repo: OrderRepo) {
       status?: VisibleStatus;
       beforeId?: string;
       limit: number;
-    }): Promise<{ rows: OrderRecord[]; hasMore: boolean }> {
+    }): Promise<Page<OrderRecord>> {
       const statuses = filter.status ? [filter.status] : [...visibleStatuses];
-      // One extra row tells whether another page exists.
-      const rows = await repo.list({ userId: filter.userId, statuses, beforeId: filter.beforeId, limit: filter.limit + 1 });
-      return { rows: rows.slice(0, filter.limit), hasMore: rows.length > filter.limit };
+      return readPage(filter.limit, (n) => repo.list({ userId: filter.userId, statuses, beforeId: filter.beforeId, limit: n }));
     },
   };
 }

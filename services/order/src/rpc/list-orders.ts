@@ -1,5 +1,5 @@
 import { isId } from "@wms/db";
-import { decodePageToken, encodePageToken, pageSize, type HandlersOf } from "@wms/grpc";
+import { decodePageToken, nextPageToken, pageSize, type HandlersOf } from "@wms/grpc";
 import { errors } from "@wms/errors";
 import { OrderStatus, type OrderServiceService } from "@wms/proto/order";
 import type { OrdersDomain } from "../domain/orders.js";
@@ -19,7 +19,6 @@ export function listOrders(orders: OrdersDomain): HandlersOf<typeof OrderService
       throw errors.invalidArgument([{ field: "status", description: "is not an order status" }]);
     }
     const { rows, hasMore } = await orders.listOrders({ userId: buyer.userId, status, beforeId, limit });
-    const last = rows[rows.length - 1];
-    return { orders: rows.map(toOrderMessage), nextPageToken: hasMore && last ? encodePageToken(last.orderId) : "" };
+    return { orders: rows.map(toOrderMessage), nextPageToken: nextPageToken(rows, hasMore, (r) => r.orderId) };
   };
 }

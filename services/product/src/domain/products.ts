@@ -1,5 +1,5 @@
 import { errors, Validator } from "@wms/errors";
-import { isId, isUniqueViolation, newId } from "@wms/db";
+import { isId, isUniqueViolation, newId, readPage } from "@wms/db";
 import type { ProductRepo } from "../db/repo.js";
 import type { ProductRow } from "../db/schema/products.js";
 
@@ -79,9 +79,8 @@ export function createProductsDomain(deps: { repo: ProductRepo; availability: Av
 
     async listProducts({ shopId, afterId, limit, deadline }) {
       // One extra row tells whether another page exists.
-      const rows = await deps.repo.list({ shopId, afterId, limit: limit + 1 });
-      const page = rows.slice(0, limit);
-      return { products: await withAvailability(page, deadline), hasMore: rows.length > limit };
+      const page = await readPage(limit, (n) => deps.repo.list({ shopId, afterId, limit: n }));
+      return { products: await withAvailability(page.rows, deadline), hasMore: page.hasMore };
     },
 
     async batchGetProducts(productIds, { includeAvailability, deadline }) {

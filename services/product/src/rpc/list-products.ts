@@ -1,5 +1,5 @@
 import { isId } from "@wms/db";
-import { decodePageToken, encodePageToken, pageSize, type HandlersOf } from "@wms/grpc";
+import { decodePageToken, nextPageToken, pageSize, type HandlersOf } from "@wms/grpc";
 import { errors, Validator } from "@wms/errors";
 import type { ProductServiceService } from "@wms/proto/product";
 import { type ProductsDomain } from "../domain/products.js";
@@ -16,10 +16,9 @@ export function listProducts(products: ProductsDomain): HandlersOf<typeof Produc
     }
     new Validator().check(request.shopId === "" || isId(request.shopId), "shop_id", "must be a shop id").throwIfInvalid();
     const page = await products.listProducts({ shopId: request.shopId || undefined, afterId, limit, deadline: ctx.deadline });
-    const last = page.products[page.products.length - 1];
     return {
       products: page.products.map(toProductMessage),
-      nextPageToken: page.hasMore && last ? encodePageToken(last.row.productId) : "",
+      nextPageToken: nextPageToken(page.products, page.hasMore, (p) => p.row.productId),
     };
   };
 }

@@ -1,5 +1,5 @@
 import { errors, Validator } from "@wms/errors";
-import { isId, newId } from "@wms/db";
+import { isId, newId, readPage, type Page } from "@wms/db";
 import type { ShopRepo } from "../db/repo.js";
 import type { ShopRow } from "../db/schema/shops.js";
 
@@ -9,7 +9,7 @@ export const SHOP_DESCRIPTION_MAX = 2000;
 export interface ShopsDomain {
   createShop(input: { ownerUserId: string; name: string; description: string }): Promise<ShopRow>;
   getShop(shopId: string): Promise<ShopRow>;
-  listShops(filter: { ownerUserId?: string; afterId?: string; limit: number }): Promise<{ rows: ShopRow[]; hasMore: boolean }>;
+  listShops(filter: { ownerUserId?: string; afterId?: string; limit: number }): Promise<Page<ShopRow>>;
 }
 
 
@@ -31,8 +31,7 @@ export function createShopsDomain(deps: { repo: ShopRepo; now?: () => Date }): S
     },
     async listShops({ ownerUserId, afterId, limit }) {
       // One extra row tells whether another page exists.
-      const rows = await deps.repo.list({ ownerUserId, afterId, limit: limit + 1 });
-      return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
+      return readPage(limit, (n) => deps.repo.list({ ownerUserId, afterId, limit: n }));
     },
   };
 }

@@ -1,5 +1,5 @@
 import { isId } from "@wms/db";
-import { decodePageToken, encodePageToken, pageSize, type HandlersOf } from "@wms/grpc";
+import { decodePageToken, nextPageToken, pageSize, type HandlersOf } from "@wms/grpc";
 import { errors } from "@wms/errors";
 import type { ShopServiceService } from "@wms/proto/shop";
 import { type ShopsDomain } from "../domain/shops.js";
@@ -15,7 +15,6 @@ export function listShops(shops: ShopsDomain): HandlersOf<typeof ShopServiceServ
       throw errors.invalidArgument([{ field: "owner_user_id", description: "must be a user id" }]);
     }
     const { rows, hasMore } = await shops.listShops({ ownerUserId: request.ownerUserId || undefined, afterId, limit });
-    const last = rows[rows.length - 1];
-    return { shops: rows.map(toShopMessage), nextPageToken: hasMore && last ? encodePageToken(last.shopId) : "" };
+    return { shops: rows.map(toShopMessage), nextPageToken: nextPageToken(rows, hasMore, (r) => r.shopId) };
   };
 }

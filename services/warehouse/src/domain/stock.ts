@@ -1,5 +1,5 @@
 import { errors, Validator } from "@wms/errors";
-import { newId, withTransactionRetry } from "@wms/db";
+import { newId, readPage, withTransactionRetry, type Page } from "@wms/db";
 import type { LevelView, WarehouseRepo } from "../db/repo.js";
 import type { StockMovementRow } from "../db/schema/stock-movements.js";
 import { IDEMPOTENCY_KEY_MAX, idempotencyKeyReused, isId, QUANTITY_MAX, warehouseInactive } from "./common.js";
@@ -26,7 +26,7 @@ export interface StockDomain {
   listStockMovements(
     callerId: string,
     filter: { warehouseId: string; productId: string; beforeId?: string; limit: number; deadline?: Date },
-  ): Promise<{ rows: StockMovementRow[]; hasMore: boolean }>;
+  ): Promise<Page<StockMovementRow>>;
   /** Available units over active warehouses, one entry per distinct id in request order; unknown ids 0. */
   getAvailability(productIds: string[]): Promise<Array<{ productId: string; availableQuantity: number }>>;
 }
@@ -85,13 +85,14 @@ export function createStockDomain(deps: { repo: WarehouseRepo; ownership: Owners
         .check(beforeId === undefined || isId(beforeId), "page_token", "is not a page token this service issued")
         .throwIfInvalid();
       const warehouse = await ownership.requireWarehouse(callerId, warehouseId, { deadline });
-      const rows = await repo.listMovements({
-        warehouseId: warehouse.warehouseId,
-        productId: productId === "" ? undefined : productId.toLowerCase(),
-        beforeId,
-        limit: limit + 1,
-      });
-      return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
+      return readPage(limit, (n) =>
+        repo.listMovements({
+          warehouseId: warehouse.warehouseId,
+          productId: productId === "" ? undefined : productId.toLowerCase(),
+          beforeId,
+          limit: n,
+        }),
+      );
     },
 
     async getAvailability(productIds) {

@@ -1,5 +1,5 @@
 import { errors, Validator } from "@wms/errors";
-import { newId } from "@wms/db";
+import { newId, readPage, type Page } from "@wms/db";
 import type { WarehouseRepo } from "../db/repo.js";
 import type { WarehouseRow, WarehouseStatusValue } from "../db/schema/warehouses.js";
 import type { LookupOptions } from "./catalog.js";
@@ -18,7 +18,7 @@ export interface WarehousesDomain {
   listWarehouses(
     callerId: string,
     filter: { shopId: string; afterId?: string; limit: number; deadline?: Date },
-  ): Promise<{ rows: WarehouseRow[]; hasMore: boolean }>;
+  ): Promise<Page<WarehouseRow>>;
   /** Empty fields are left as they are. */
   updateWarehouse(callerId: string, input: { warehouseId: string; name: string; location: string; deadline?: Date }): Promise<WarehouseRow>;
   /**
@@ -63,8 +63,7 @@ export function createWarehousesDomain(deps: { repo: WarehouseRepo; ownership: O
     async listWarehouses(callerId, { shopId, afterId, limit, deadline }) {
       await ownership.requireShop(callerId, shopId, { deadline });
       // One extra row tells whether another page exists.
-      const rows = await repo.listWarehouses({ shopId, afterId, limit: limit + 1 });
-      return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
+      return readPage(limit, (n) => repo.listWarehouses({ shopId, afterId, limit: n }));
     },
 
     async updateWarehouse(callerId, { warehouseId, name, location, deadline }) {

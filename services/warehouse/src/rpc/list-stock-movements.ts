@@ -1,4 +1,4 @@
-import { decodePageToken, encodePageToken, pageSize, type HandlersOf } from "@wms/grpc";
+import { decodePageToken, nextPageToken, pageSize, type HandlersOf } from "@wms/grpc";
 import type { WarehouseServiceService } from "@wms/proto/warehouse";
 import type { WarehouseDomain } from "../domain/index.js";
 import { toMovementMessage } from "../mapping.js";
@@ -16,7 +16,6 @@ export function listStockMovements(domain: WarehouseDomain): HandlersOf<typeof W
       limit,
       deadline: ctx.deadline,
     });
-    const last = rows[rows.length - 1];
-    return { movements: rows.map(toMovementMessage), nextPageToken: hasMore && last ? encodePageToken(last.movementId) : "" };
+    return { movements: rows.map(toMovementMessage), nextPageToken: nextPageToken(rows, hasMore, (r) => r.movementId) };
   };
 }

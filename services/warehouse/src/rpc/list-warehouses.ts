@@ -1,4 +1,4 @@
-import { decodePageToken, encodePageToken, pageSize, type HandlersOf } from "@wms/grpc";
+import { decodePageToken, nextPageToken, pageSize, type HandlersOf } from "@wms/grpc";
 import { errors } from "@wms/errors";
 import type { WarehouseServiceService } from "@wms/proto/warehouse";
 import type { WarehouseDomain } from "../domain/index.js";
@@ -15,7 +15,6 @@ export function listWarehouses(domain: WarehouseDomain): HandlersOf<typeof Wareh
       throw errors.invalidArgument([{ field: "page_token", description: "is not a page token this service issued" }]);
     }
     const { rows, hasMore } = await domain.warehouses.listWarehouses(caller.userId, { shopId: request.shopId, afterId, limit, deadline: ctx.deadline });
-    const last = rows[rows.length - 1];
-    return { warehouses: rows.map(toWarehouseMessage), nextPageToken: hasMore && last ? encodePageToken(last.warehouseId) : "" };
+    return { warehouses: rows.map(toWarehouseMessage), nextPageToken: nextPageToken(rows, hasMore, (r) => r.warehouseId) };
   };
 }
