@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DomainError } from "@wms/errors";
+import { newId } from "@wms/db";
 import { decodePageToken, encodePageToken, pageSize } from "./pagination.js";
 
 describe("pagination", () => {
@@ -11,7 +12,10 @@ describe("pagination", () => {
   });
 
   it("round-trips page tokens and refuses foreign ones", () => {
-    expect(decodePageToken(encodePageToken("abc"))).toBe("abc");
+    const id = newId();
+    expect(decodePageToken(encodePageToken(id))).toBe(id);
+    // A well-formed token whose key is not an id never reaches a query.
+    expect(() => decodePageToken(encodePageToken("'; drop table x"))).toThrow(DomainError);
     expect(decodePageToken("")).toBeUndefined();
     expect(() => decodePageToken("not a token")).toThrow(DomainError);
   });

@@ -1,4 +1,5 @@
 import { errors } from "@wms/errors";
+import { isId } from "@wms/db";
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
@@ -10,7 +11,7 @@ export function pageSize(requested: number, field = "page_size"): number {
   return Math.min(requested, MAX_PAGE_SIZE);
 }
 
-/** Page tokens are opaque: the last key of the previous page, base64url-encoded. */
+/** Page tokens are opaque: the last id of the previous page, base64url-encoded. */
 export function encodePageToken(lastKey: string): string {
   return Buffer.from(JSON.stringify({ k: lastKey }), "utf8").toString("base64url");
 }
@@ -19,7 +20,8 @@ export function decodePageToken(token: string, field = "page_token"): string | u
   if (token === "") return undefined;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
-    if (parsed && typeof parsed === "object" && "k" in parsed && typeof parsed.k === "string") return parsed.k;
+    // Every list pages by id: a token holding anything else never reaches a query.
+    if (parsed && typeof parsed === "object" && "k" in parsed && typeof parsed.k === "string" && isId(parsed.k)) return parsed.k;
   } catch {
     // fall through to the error below
   }

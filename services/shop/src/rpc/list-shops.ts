@@ -10,7 +10,6 @@ export function listShops(shops: ShopsDomain): HandlersOf<typeof ShopServiceServ
   return async (request) => {
     const limit = pageSize(request.pageSize);
     const afterId = decodePageToken(request.pageToken);
-    if (afterId !== undefined && !isId(afterId)) throw errors.invalidArgument([{ field: "page_token", description: "is not a page token this service issued" }]);
     if (request.ownerUserId !== "" && !isId(request.ownerUserId)) {
       throw errors.invalidArgument([{ field: "owner_user_id", description: "must be a user id" }]);
     }

@@ -1,8 +1,6 @@
 import { errors, type DomainError } from "@wms/errors";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Ids are UUIDs; anything else is never looked up (it could only be NOT_FOUND, or a SQL error). */
-export const isId = (s: string): boolean => UUID.test(s);
+export { isId } from "@wms/db";
 
 /** The Redlock/in-process key of a product's stock. */
 export const skuLockKey = (productId: string): string => `sku:${productId.toLowerCase()}`;

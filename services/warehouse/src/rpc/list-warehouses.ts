@@ -1,8 +1,6 @@
 import { decodePageToken, nextPageToken, pageSize, type HandlersOf } from "@wms/grpc";
-import { errors } from "@wms/errors";
 import type { WarehouseServiceService } from "@wms/proto/warehouse";
 import type { WarehouseDomain } from "../domain/index.js";
-import { isId } from "../domain/common.js";
 import { toWarehouseMessage } from "../mapping.js";
 
 /** The owner pages through a shop's warehouses, oldest first. */
@@ -11,9 +9,6 @@ export function listWarehouses(domain: WarehouseDomain): HandlersOf<typeof Wareh
     const caller = ctx.requireUser("seller");
     const limit = pageSize(request.pageSize);
     const afterId = decodePageToken(request.pageToken);
-    if (afterId !== undefined && !isId(afterId)) {
-      throw errors.invalidArgument([{ field: "page_token", description: "is not a page token this service issued" }]);
-    }
     const { rows, hasMore } = await domain.warehouses.listWarehouses(caller.userId, { shopId: request.shopId, afterId, limit, deadline: ctx.deadline });
     return { warehouses: rows.map(toWarehouseMessage), nextPageToken: nextPageToken(rows, hasMore, (r) => r.warehouseId) };
   };
