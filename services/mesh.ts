@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     port: meshConfig.GATEWAY_PORT,
     upstreams,
     maxBodyBytes: meshConfig.GATEWAY_MAX_BODY,
+    corsOrigins: meshConfig.GATEWAY_CORS_ORIGINS,
     logger,
   });
   onShutdownSignal(logger, async () => {

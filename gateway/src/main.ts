@@ -24,6 +24,7 @@ try {
     host: config.GATEWAY_HOST,
     port: config.GATEWAY_PORT,
     maxBodyBytes: config.GATEWAY_MAX_BODY,
+    corsOrigins: config.GATEWAY_CORS_ORIGINS,
     upstreams: {
       user: config.USER_SERVICE_ADDR,
       shop: config.SHOP_SERVICE_ADDR,

@@ -8,6 +8,9 @@ import { descriptorRegistry } from "@wms/proto/descriptors";
 import { httpStatusOf } from "./http-status.js";
 import { BodyTooLargeError, DEFAULT_MAX_BODY_BYTES, readBody } from "./request-body.js";
 import { buildRequestMessage, TranscodeError } from "./request-message.js";
+import { corsPolicy } from "./cors.js";
+import { healthEndpoints } from "./health.js";
+import { ownReply, type OwnEndpoint, type Reply } from "./reply.js";
 import { buildRoutes, findRoute, type Route, type UpstreamName } from "./routes.js";
 import { detailsFromTrailers, statusJson } from "./status-body.js";
 import { isServiceError, UpstreamClients } from "./upstream.js";
@@ -19,6 +22,8 @@ export interface GatewayOptions {
   upstreams: Record<UpstreamName, string>;
   /** Largest accepted request body; default 1 MiB. */
   maxBodyBytes?: number;
+  /** Origins allowed to call from a browser (`*` for any); none by default. */
+  corsOrigins?: string[];
   logger: Logger;
 }
 
@@ -28,12 +33,6 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-interface Reply {
-  status: number;
-  body: string;
-  headers?: Record<string, string>;
-}
-
 /** The REST → gRPC gateway: routes come from the google.api.http annotations of the contracts. */
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const registry = descriptorRegistry();
@@ -41,6 +40,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const clients = new UpstreamClients();
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const { logger } = opts;
+  const cors = corsPolicy(opts.corsOrigins ?? [], routes.map((r) => r.httpMethod));
+  const ownEndpoints: OwnEndpoint[] = [healthEndpoints(registry, clients, opts.upstreams)];
 
   const transcode = async (req: IncomingMessage, url: RequestTarget): Promise<Reply> => {
     const httpMethod = req.method ?? "GET";
@@ -69,11 +70,11 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     const url = requestTarget(req.url ?? "/");
     let reply: Reply;
     try {
-      reply = await transcode(req, url);
+      reply = cors.preflight(req) ?? (await ownReply(ownEndpoints, req.method ?? "GET", url.pathname)) ?? (await transcode(req, url));
     } catch (err) {
       reply = gatewayFailure(registry, err, logger);
     }
-    res.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
+    res.writeHead(reply.status, { "content-type": "application/json", ...cors.responseHeaders(req), ...reply.headers });
     res.end(reply.body);
     const ms = Math.round((performance.now() - started) * 10) / 10;
     logger.info({ method: req.method, path: url.pathname, status: reply.status, ms }, "http request");

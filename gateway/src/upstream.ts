@@ -11,7 +11,7 @@ export class UpstreamClients {
   private readonly clients = new Map<string, Client>();
 
   /** Calls `method` on `address`; rejects with the grpc-js ServiceError (code, details, trailers). */
-  call(address: string, method: DescMethod, request: Message, authorization: string | undefined): Promise<Message> {
+  call(address: string, method: DescMethod, request: Message, authorization: string | undefined, deadlineMs = DEADLINE_MS): Promise<Message> {
     const metadata = new Metadata();
     if (authorization !== undefined) metadata.set("authorization", authorization);
     const path = `/${method.parent.typeName}/${method.name}`;
@@ -22,7 +22,7 @@ export class UpstreamClients {
         (bytes: Buffer): Message => fromBinary(method.output, bytes),
         request,
         metadata,
-        { deadline: new Date(Date.now() + DEADLINE_MS) },
+        { deadline: new Date(Date.now() + deadlineMs) },
         (err: ServiceError | null, response?: Message) => {
           if (err) reject(err);
           else if (response) resolve(response);

@@ -72,15 +72,20 @@ async function drain(server: Server, health: HealthImplementation, names: string
   });
 }
 
+/** Every port also serves the standard health service, and reflection lists it too. */
+const HEALTH_SERVICE = "grpc.health.v1.Health";
+
 /**
  * Reflection from the real descriptors of the buf image, so grpcurl resolves every import
- * (google/api/annotations.proto included) exactly as written in proto/.
+ * (google/api/annotations.proto included) exactly as written in proto/. The image carries
+ * grpc.health.v1's file as grpc-health-check ships it, so `grpcurl … grpc.health.v1.Health/Check`
+ * needs no .proto file either.
  */
 function reflectionFor(serviceNames: string[]): ReflectionService {
   const pkg = {
     "wms.image": { format: "Protocol Buffer 3 DescriptorProto", type: {}, fileDescriptorProtos: serializedFileDescriptors() },
   } as unknown as PackageDefinition;
-  return new ReflectionService(pkg, { services: serviceNames });
+  return new ReflectionService(pkg, { services: [...serviceNames, HEALTH_SERVICE] });
 }
 
 function adapt(binding: ServiceBinding, opts: ServerOptions): UntypedServiceImplementation {

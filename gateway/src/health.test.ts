@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateKeyPairSync } from "node:crypto";
+import { TokenVerifier } from "@wms/auth";
+import { bindService, startGrpcServer, unimplementedHandlers, type RunningServer } from "@wms/grpc";
+import { createLogger } from "@wms/logging";
+import { OrderServiceService } from "@wms/proto/order";
+import { ProductServiceService } from "@wms/proto/product";
+import { ShopServiceService } from "@wms/proto/shop";
+import { UserServiceService } from "@wms/proto/user";
+import { WarehouseServiceService } from "@wms/proto/warehouse";
+import { freePort } from "@wms/testing";
+import { startGateway, type RunningGateway } from "./index.js";
+
+// Upstreams are real servers of the shared bootstrap (health as every service serves it),
+// with contracts but no behaviour: readiness only asks grpc.health.v1.
+const logger = createLogger("test", "silent");
+let upstream: RunningServer;
+let gateway: RunningGateway;
+let downGateway: RunningGateway;
+
+beforeAll(async () => {
+  upstream = await startGrpcServer({
+    name: "all",
+    host: "127.0.0.1",
+    port: 0,
+    services: [
+      bindService("wms.user.v1.UserService", UserServiceService, unimplementedHandlers(UserServiceService)),
+      bindService("wms.shop.v1.ShopService", ShopServiceService, unimplementedHandlers(ShopServiceService)),
+      bindService("wms.product.v1.ProductService", ProductServiceService, unimplementedHandlers(ProductServiceService)),
+      bindService("wms.warehouse.v1.WarehouseService", WarehouseServiceService, unimplementedHandlers(WarehouseServiceService)),
+      bindService("wms.order.v1.OrderService", OrderServiceService, unimplementedHandlers(OrderServiceService)),
+    ],
+    verifier: new TokenVerifier(generateKeyPairSync("ed25519").publicKey),
+    logger,
+  });
+  const all = upstream.address;
+  gateway = await startGateway({ host: "127.0.0.1", port: 0, upstreams: { user: all, shop: all, product: all, warehouse: all, order: all }, logger });
+  // Nothing listens on this port: the order service is down.
+  const nowhere = `127.0.0.1:${await freePort()}`;
+  downGateway = await startGateway({ host: "127.0.0.1", port: 0, upstreams: { user: all, shop: all, product: all, warehouse: all, order: nowhere }, logger });
+});
+afterAll(async () => {
+  await gateway?.close();
+  await downGateway?.close();
+  await upstream?.shutdown(100);
+});
+
+async function get(base: string, path: string, method = "GET"): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${base}${path}`, { method });
+  const text = await res.text();
+  return { status: res.status, body: text === "" ? {} : (JSON.parse(text) as Record<string, unknown>) };
+}
+
+describe("the gateway's HTTP health endpoints", () => {
+  it("/healthz answers 200 while the process runs, even with an upstream down", async () => {
+    expect(await get(downGateway.url, "/healthz")).toEqual({ status: 200, body: { status: "SERVING" } });
+  });
+
+  it("/readyz is 200 when every upstream reports its service SERVING", async () => {
+    const ready = await get(gateway.url, "/readyz");
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({
+      status: "SERVING",
+      upstreams: { user: "SERVING", shop: "SERVING", product: "SERVING", warehouse: "SERVING", order: "SERVING" },
+    });
+  });
+
+  it("/readyz is 503 naming the upstream that is down, without its address", async () => {
+    const res = await fetch(`${downGateway.url}/readyz`);
+    const text = await res.text();
+    expect(res.status).toBe(503);
+    expect(JSON.parse(text)).toMatchObject({ status: "NOT_SERVING", upstreams: { order: "UNAVAILABLE", user: "SERVING" } });
+    expect(text).not.toContain("127.0.0.1");
+  });
+
+  it("/readyz is 503 while one upstream service reports NOT_SERVING, and 200 again after", async () => {
+    upstream.health.setStatus("wms.warehouse.v1.WarehouseService", "NOT_SERVING");
+    try {
+      const draining = await get(gateway.url, "/readyz");
+      expect(draining.status).toBe(503);
+      expect(draining.body.upstreams).toMatchObject({ warehouse: "NOT_SERVING", order: "SERVING" });
+    } finally {
+      upstream.health.setStatus("wms.warehouse.v1.WarehouseService", "SERVING");
+    }
+    expect((await get(gateway.url, "/readyz")).status).toBe(200);
+  });
+
+  it("answers HEAD, and refuses writes with 405", async () => {
+    expect((await fetch(`${gateway.url}/healthz`, { method: "HEAD" })).status).toBe(200);
+    const post = await fetch(`${gateway.url}/readyz`, { method: "POST" });
+    expect([post.status, post.headers.get("allow")]).toEqual([405, "GET, HEAD"]);
+  });
+});
