@@ -1,11 +1,33 @@
-import { peerNames, runStandalone, type ServiceName } from "@wms/service";
+import { ConfigError } from "@wms/config";
+import { runGatewayStandalone } from "@wms/gateway";
+import { createLogger } from "@wms/logging";
+import { migrateServices, peerNames, runStandalone, type ServiceName } from "@wms/service";
 import { serviceModules } from "./registry.js";
 
-// One entry point for every service (one container image): the service is named by the
-// first argument or by SERVICE.
+// One entry point for every process of a deployment (one container image): a service, the
+// gateway, or `migrate` (every service's migrations, then exit), named by the first argument
+// or by SERVICE.
+const commands = [...peerNames, "gateway", "migrate"] as const;
 const name = process.argv[2] ?? process.env.SERVICE;
-if (!name || !(peerNames as readonly string[]).includes(name)) {
-  process.stderr.write(`usage: SERVICE=<${peerNames.join("|")}> npm run start:service  (or pass the name as an argument); got ${JSON.stringify(name ?? "")}\n`);
+
+if (name === "gateway") {
+  await runGatewayStandalone();
+} else if (name === "migrate") {
+  const logger = createLogger("wms");
+  try {
+    await migrateServices(peerNames.map((n) => serviceModules[n]));
+    logger.info({ services: peerNames }, "migrations applied");
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`migrate: ${err.message}\n`);
+      process.exit(2);
+    }
+    logger.fatal({ err }, "migrations failed");
+    process.exit(1);
+  }
+} else if (name && (peerNames as readonly string[]).includes(name)) {
+  await runStandalone(serviceModules[name as ServiceName]);
+} else {
+  process.stderr.write(`usage: SERVICE=<${commands.join("|")}> npm run start:service  (or pass the name as an argument); got ${JSON.stringify(name ?? "")}\n`);
   process.exit(2);
 }
-await runStandalone(serviceModules[name as ServiceName]);

@@ -30,17 +30,20 @@ export interface OpenDatabaseOptions {
   service: string;
   migrationsFolder: string;
   poolSize?: number;
+  /** False when migrations were applied beforehand (`migrate`, a Kubernetes Job before rollout). Default true. */
+  migrate?: boolean;
 }
 
-/** Opens the service's database and applies its migrations before returning. */
+/** Opens the service's database and, unless told not to, applies its migrations before returning. */
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseHandle> {
   const migrationConfig = {
     migrationsFolder: opts.migrationsFolder,
     migrationsSchema: "drizzle",
     migrationsTable: `${opts.service}_migrations`,
   };
+  const migrate = opts.migrate ?? true;
   if (opts.url) {
-    await migrateWithLock(opts.url, opts.service, migrationConfig);
+    if (migrate) await migrateWithLock(opts.url, opts.service, migrationConfig);
     const client = postgres(opts.url, {
       max: opts.poolSize ?? 10,
       onnotice: () => undefined,
@@ -55,7 +58,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
   }
   const shared = await sharedPglite(opts.dataDir);
   const db = drizzlePglite(shared.client);
-  await migratePglite(db, migrationConfig);
+  if (migrate) await migratePglite(db, migrationConfig);
   // One process owns an embedded database: nothing else can race it.
   return { db: db as unknown as Database, embedded: true, exclusively: (_name, work) => work(), close: () => shared.release() };
 }

@@ -25,6 +25,8 @@ export const commonConfigSpec = {
   SERVICE_PRIVATE_KEY: env.optionalString("an Ed25519 private key, PEM"),
   SERVICE_PUBLIC_KEY: env.optionalString("an Ed25519 public key, PEM"),
   DEMO_DATA: env.boolean(true),
+  /** false when migrations run once before a rollout (`migrate`), so replicas never race to apply them. */
+  MIGRATE: env.boolean(true),
   SHUTDOWN_GRACE: env.duration("10s"),
   USER_SERVICE_ADDR: env.string(`127.0.0.1:${defaultPorts.user}`, "host:port"),
   SHOP_SERVICE_ADDR: env.string(`127.0.0.1:${defaultPorts.shop}`, "host:port"),

@@ -3,5 +3,6 @@ export { type ServiceModule, type ServiceDeps, type StartedService } from "./mod
 export { Peers } from "./peers.js";
 export { startService, type RunningService, type SharedResources } from "./start.js";
 export { runStandalone } from "./standalone.js";
+export { migrateServices } from "./migrate.js";
 export { createImmutableCache } from "./immutable-cache.js";
 export { runPeriodically, type PeriodicTask } from "./periodic.js";

@@ -38,6 +38,7 @@ export async function startService<S extends ConfigSpec>(
     service: module.name,
     migrationsFolder: module.migrationsFolder,
     poolSize: config.DB_POOL_SIZE,
+    migrate: config.MIGRATE,
   });
   const userKeys = loadKeyPair({ privateKeyPem: config.JWT_PRIVATE_KEY, publicKeyPem: config.JWT_PUBLIC_KEY, dataDir: config.DATA_DIR, fileName: "jwt-ed25519.pem" });
   const serviceKeys = loadKeyPair({ privateKeyPem: config.SERVICE_PRIVATE_KEY, publicKeyPem: config.SERVICE_PUBLIC_KEY, dataDir: config.DATA_DIR, fileName: "service-ed25519.pem" });
