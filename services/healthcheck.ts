@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { service as healthService } from "grpc-health-check";
 import { createClient } from "@wms/grpc";
 import { defaultPorts, peerNames, type ServiceName } from "@wms/service";
@@ -5,8 +6,19 @@ import { defaultPorts, peerNames, type ServiceName } from "@wms/service";
 // The container's HEALTHCHECK (the image has no grpc_health_probe): exits 0 when the process
 // named by the argument or SERVICE answers — the gRPC health service for a service, GET
 // /healthz for the gateway. Kubernetes does not use it: its probes are native grpc/httpGet.
-const name = process.argv[2] ?? process.env.SERVICE ?? "";
+const name = process.argv[2] ?? process.env.SERVICE ?? containerCommand() ?? "";
 const timeoutMs = 3_000;
+
+/** In a container started as `image <name>`, PID 1 is `node ... dist/main.js <name>`. */
+function containerCommand(): string | undefined {
+  try {
+    const args = readFileSync("/proc/1/cmdline", "utf8").split("\0");
+    const main = args.findIndex((a) => a.endsWith("main.js"));
+    return main >= 0 ? args[main + 1] || undefined : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 function fail(reason: string): never {
   process.stderr.write(`unhealthy: ${reason}\n`);
