@@ -13,7 +13,8 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY . .
 RUN npm ci --no-audit --no-fund \
- && npm run build
+ && npm run build \
+ && mkdir /empty
 
 # Production dependencies only. The bundle inlines the workspace packages, so their links
 # in node_modules are dropped.
@@ -32,7 +33,8 @@ WORKDIR /app
 COPY --from=production-dependencies /app/package.json ./package.json
 COPY --from=production-dependencies /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-RUN mkdir /data && chown 1000:1000 /data
+# No RUN in this stage: the data directory is copied in, owned by the runtime user.
+COPY --from=build --chown=1000:1000 /empty /data
 VOLUME /data
 # The base image's `node` user, by number so that Kubernetes' runAsNonRoot can verify it.
 USER 1000:1000

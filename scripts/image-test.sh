@@ -23,7 +23,10 @@ PORT_BASE=${WMS_IMAGE_PORT_BASE:-57050}   # services on PORT_BASE+1..5, the gate
 NAMES=(user shop product warehouse order)
 PREFIX=wms-image-test-$$
 # runc, not crun (cgroups on these kernels); explicit ulimits (setrlimit is refused otherwise).
-PODMAN=(podman --runtime runc)
+PODMAN=(quiet_podman --runtime runc)
+# Without systemd, podman complains on every run that it cannot time the HEALTHCHECK; the
+# script runs the check itself, so those lines are dropped.
+quiet_podman() { podman "$@" 2> >(grep -v 'systemd connection\|Removing timer' >&2); }
 LIMITS=(--ulimit nofile=1024:1024 --ulimit nproc=4096:4096)
 
 step() { printf '\n==> %s\n' "$*"; }
@@ -77,7 +80,9 @@ database="wms_image_$(date +%s)_$$"
 work=$(mktemp -d)
 cleanup() {
   step "clean up"
-  "${PODMAN[@]}" ps -a --filter "name=$PREFIX" --format '{{.Names}}' | xargs -r "${PODMAN[@]}" rm -f -t 2 >/dev/null
+  for container in $("${PODMAN[@]}" ps -a --filter "name=$PREFIX" --format '{{.Names}}'); do
+    "${PODMAN[@]}" rm -f -t 2 "$container" >/dev/null
+  done
   psql "$PG" -qc "drop database if exists $database with (force)" >/dev/null 2>&1 || true
   rm -rf "$work"
   echo "removed containers $PREFIX-*, database $database"

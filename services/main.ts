@@ -28,6 +28,6 @@ if (name === "gateway") {
 } else if (name && (peerNames as readonly string[]).includes(name)) {
   await runStandalone(serviceModules[name as ServiceName]);
 } else {
-  process.stderr.write(`usage: SERVICE=<${commands.join("|")}> npm run start:service  (or pass the name as an argument); got ${JSON.stringify(name ?? "")}\n`);
+  process.stderr.write(`usage: SERVICE=<${commands.join("|")}> (or the name as the first argument); got ${JSON.stringify(name ?? "")}\n`);
   process.exit(2);
 }
