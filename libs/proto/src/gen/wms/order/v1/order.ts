@@ -106,7 +106,10 @@ export interface CheckoutItem {
 export interface CheckoutRequest {
   /** Duplicate product lines are merged. */
   items: CheckoutItem[];
-  /** The same key from the same buyer returns the same order. */
+  /**
+   * The same key from the same buyer with the same items returns the same order; with other
+   * items it is IDEMPOTENCY_KEY_REUSED. Optional.
+   */
   idempotencyKey: string;
 }
 
@@ -1470,10 +1473,24 @@ export const CancelOrderResponse: MessageFns<CancelOrderResponse> = {
   },
 };
 
-/** OrderService checks out, pays and cancels orders; unpaid ones lapse on their own. */
+/**
+ * OrderService checks out, pays and cancels orders; unpaid ones lapse on their own.
+ *
+ * Limits (a value out of range is INVALID_ARGUMENT naming the field): 1 to 500 lines per
+ * order; 1 to 1,000,000,000 units per line (lines of one product are merged first, and the
+ * merged quantity counts); the order total at most 9,007,199,254,740,991 cents;
+ * idempotency_key and payment_reference at most 200 characters; every *_id field is an id
+ * this API issued; page_size default 50, at most 500 (a larger value is treated as 500).
+ * A line within the limits but larger than what is available is FAILED_PRECONDITION
+ * INSUFFICIENT_STOCK, never INVALID_ARGUMENT.
+ */
 export type OrderServiceService = typeof OrderServiceService;
 export const OrderServiceService = {
-  /** Checkout reserves stock for every line or none. Idempotent by idempotency_key per buyer. */
+  /**
+   * Checkout reserves stock for every line or none. Idempotent by idempotency_key per buyer:
+   * the same key with the same items returns the first order; with other items it is
+   * FAILED_PRECONDITION IDEMPOTENCY_KEY_REUSED.
+   */
   checkout: {
     path: "/wms.order.v1.OrderService/Checkout" as const,
     requestStream: false as const,
@@ -1526,7 +1543,11 @@ export const OrderServiceService = {
 } as const;
 
 export interface OrderServiceServer extends UntypedServiceImplementation {
-  /** Checkout reserves stock for every line or none. Idempotent by idempotency_key per buyer. */
+  /**
+   * Checkout reserves stock for every line or none. Idempotent by idempotency_key per buyer:
+   * the same key with the same items returns the first order; with other items it is
+   * FAILED_PRECONDITION IDEMPOTENCY_KEY_REUSED.
+   */
   checkout: handleUnaryCall<CheckoutRequest, CheckoutResponse>;
   /** GetOrder returns one of the caller's orders. */
   getOrder: handleUnaryCall<GetOrderRequest, GetOrderResponse>;
@@ -1539,7 +1560,11 @@ export interface OrderServiceServer extends UntypedServiceImplementation {
 }
 
 export interface OrderServiceClient extends Client {
-  /** Checkout reserves stock for every line or none. Idempotent by idempotency_key per buyer. */
+  /**
+   * Checkout reserves stock for every line or none. Idempotent by idempotency_key per buyer:
+   * the same key with the same items returns the first order; with other items it is
+   * FAILED_PRECONDITION IDEMPOTENCY_KEY_REUSED.
+   */
   checkout(
     request: CheckoutRequest,
     callback: (error: ServiceError | null, response: CheckoutResponse) => void,

@@ -69,6 +69,20 @@ export interface ListProductsResponse {
   nextPageToken: string;
 }
 
+export interface UpdateProductRequest {
+  productId: string;
+  /** The new name, or empty to keep it. */
+  name: string;
+  /** The new description, or empty to keep it. */
+  description: string;
+  /** The new unit price in minor units, or 0 to keep it. */
+  priceCents: number;
+}
+
+export interface UpdateProductResponse {
+  product: Product | undefined;
+}
+
 export interface BatchGetProductsRequest {
   /** At most 500 ids; unknown ids are left out of the response. */
   productIds: string[];
@@ -813,6 +827,200 @@ export const ListProductsResponse: MessageFns<ListProductsResponse> = {
   },
 };
 
+function createBaseUpdateProductRequest(): UpdateProductRequest {
+  return { productId: "", name: "", description: "", priceCents: 0 };
+}
+
+export const UpdateProductRequest: MessageFns<UpdateProductRequest> = {
+  encode(message: UpdateProductRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.productId !== "") {
+      writer.uint32(10).string(message.productId);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.description !== "") {
+      writer.uint32(26).string(message.description);
+    }
+    if (message.priceCents !== 0) {
+      writer.uint32(32).int64(message.priceCents);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateProductRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateProductRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.productId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.priceCents = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateProductRequest {
+    return {
+      productId: isSet(object.productId)
+        ? globalThis.String(object.productId)
+        : isSet(object.product_id)
+        ? globalThis.String(object.product_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+      priceCents: isSet(object.priceCents)
+        ? globalThis.Number(object.priceCents)
+        : isSet(object.price_cents)
+        ? globalThis.Number(object.price_cents)
+        : 0,
+    };
+  },
+
+  toJSON(message: UpdateProductRequest): unknown {
+    const obj: any = {};
+    if (message.productId !== "") {
+      obj.productId = message.productId;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    if (message.priceCents !== 0) {
+      obj.priceCents = Math.round(message.priceCents);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateProductRequest>, I>>(base?: I): UpdateProductRequest {
+    return UpdateProductRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateProductRequest>, I>>(object: I): UpdateProductRequest {
+    const message = createBaseUpdateProductRequest();
+    message.productId = object.productId ?? "";
+    message.name = object.name ?? "";
+    message.description = object.description ?? "";
+    message.priceCents = object.priceCents ?? 0;
+    return message;
+  },
+};
+
+function createBaseUpdateProductResponse(): UpdateProductResponse {
+  return { product: undefined };
+}
+
+export const UpdateProductResponse: MessageFns<UpdateProductResponse> = {
+  encode(message: UpdateProductResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.product !== undefined) {
+      Product.encode(message.product, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateProductResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateProductResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.product = Product.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateProductResponse {
+    return { product: isSet(object.product) ? Product.fromJSON(object.product) : undefined };
+  },
+
+  toJSON(message: UpdateProductResponse): unknown {
+    const obj: any = {};
+    if (message.product !== undefined) {
+      obj.product = Product.toJSON(message.product);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateProductResponse>, I>>(base?: I): UpdateProductResponse {
+    return UpdateProductResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateProductResponse>, I>>(object: I): UpdateProductResponse {
+    const message = createBaseUpdateProductResponse();
+    message.product = (object.product !== undefined && object.product !== null)
+      ? Product.fromPartial(object.product)
+      : undefined;
+    return message;
+  },
+};
+
 function createBaseBatchGetProductsRequest(): BatchGetProductsRequest {
   return { productIds: [], includeAvailability: false };
 }
@@ -975,7 +1183,15 @@ export const BatchGetProductsResponse: MessageFns<BatchGetProductsResponse> = {
   },
 };
 
-/** ProductService is each shop's catalog, listed with the stock a buyer can get. */
+/**
+ * ProductService is each shop's catalog, listed with the stock a buyer can get.
+ *
+ * Limits (a value out of range is INVALID_ARGUMENT naming the field): name 1 to 200
+ * characters, description at most 5,000, no control characters other than tab and line
+ * breaks; price_cents 1 to 1,000,000,000,000; every *_id field is an id this API issued;
+ * page_size default 50, at most 500 (a larger value is treated as 500); BatchGetProducts at
+ * most 500 ids.
+ */
 export type ProductServiceService = typeof ProductServiceService;
 export const ProductServiceService = {
   /** CreateProduct adds a product to a shop the caller owns. */
@@ -1010,6 +1226,21 @@ export const ProductServiceService = {
       Buffer.from(ListProductsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListProductsResponse => ListProductsResponse.decode(value),
   },
+  /**
+   * UpdateProduct renames, redescribes or reprices a product of a shop the caller owns. Empty
+   * fields (0 for price_cents) are left as they are. A new price applies to later checkouts;
+   * orders already placed keep the unit price they were placed at.
+   */
+  updateProduct: {
+    path: "/wms.product.v1.ProductService/UpdateProduct" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateProductRequest): Buffer => Buffer.from(UpdateProductRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateProductRequest => UpdateProductRequest.decode(value),
+    responseSerialize: (value: UpdateProductResponse): Buffer =>
+      Buffer.from(UpdateProductResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateProductResponse => UpdateProductResponse.decode(value),
+  },
   /** BatchGetProducts returns several products at once. Internal: services only, no REST route. */
   batchGetProducts: {
     path: "/wms.product.v1.ProductService/BatchGetProducts" as const,
@@ -1031,6 +1262,12 @@ export interface ProductServiceServer extends UntypedServiceImplementation {
   getProduct: handleUnaryCall<GetProductRequest, GetProductResponse>;
   /** ListProducts pages through products, optionally of one shop. */
   listProducts: handleUnaryCall<ListProductsRequest, ListProductsResponse>;
+  /**
+   * UpdateProduct renames, redescribes or reprices a product of a shop the caller owns. Empty
+   * fields (0 for price_cents) are left as they are. A new price applies to later checkouts;
+   * orders already placed keep the unit price they were placed at.
+   */
+  updateProduct: handleUnaryCall<UpdateProductRequest, UpdateProductResponse>;
   /** BatchGetProducts returns several products at once. Internal: services only, no REST route. */
   batchGetProducts: handleUnaryCall<BatchGetProductsRequest, BatchGetProductsResponse>;
 }
@@ -1083,6 +1320,26 @@ export interface ProductServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListProductsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * UpdateProduct renames, redescribes or reprices a product of a shop the caller owns. Empty
+   * fields (0 for price_cents) are left as they are. A new price applies to later checkouts;
+   * orders already placed keep the unit price they were placed at.
+   */
+  updateProduct(
+    request: UpdateProductRequest,
+    callback: (error: ServiceError | null, response: UpdateProductResponse) => void,
+  ): ClientUnaryCall;
+  updateProduct(
+    request: UpdateProductRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateProductResponse) => void,
+  ): ClientUnaryCall;
+  updateProduct(
+    request: UpdateProductRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateProductResponse) => void,
   ): ClientUnaryCall;
   /** BatchGetProducts returns several products at once. Internal: services only, no REST route. */
   batchGetProducts(

@@ -726,7 +726,14 @@ export const ListShopsResponse: MessageFns<ListShopsResponse> = {
   },
 };
 
-/** ShopService manages the shops sellers own. */
+/**
+ * ShopService manages the shops sellers own.
+ *
+ * Limits (a value out of range is INVALID_ARGUMENT naming the field): name 1 to 120
+ * characters, description at most 2,000, no control characters other than tab and line
+ * breaks; every *_id field is an id this API issued; page_size default 50, at most 500 (a
+ * larger value is treated as 500).
+ */
 export type ShopServiceService = typeof ShopServiceService;
 export const ShopServiceService = {
   /** CreateShop creates a shop owned by the calling seller. */

@@ -19,6 +19,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../../google/protobuf/timestamp.js";
+import { Shop } from "../../shop/v1/shop.js";
 
 export const protobufPackage = "wms.user.v1";
 
@@ -84,7 +85,11 @@ export interface RegisterRequest {
 }
 
 export interface RegisterResponse {
-  user: User | undefined;
+  user:
+    | User
+    | undefined;
+  /** The new seller's shop; unset when the user registered as a buyer. */
+  shop: Shop | undefined;
 }
 
 export interface LoginRequest {
@@ -393,13 +398,16 @@ export const RegisterRequest: MessageFns<RegisterRequest> = {
 };
 
 function createBaseRegisterResponse(): RegisterResponse {
-  return { user: undefined };
+  return { user: undefined, shop: undefined };
 }
 
 export const RegisterResponse: MessageFns<RegisterResponse> = {
   encode(message: RegisterResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.user !== undefined) {
       User.encode(message.user, writer.uint32(10).fork()).join();
+    }
+    if (message.shop !== undefined) {
+      Shop.encode(message.shop, writer.uint32(18).fork()).join();
     }
     return writer;
   },
@@ -425,6 +433,14 @@ export const RegisterResponse: MessageFns<RegisterResponse> = {
             message.user = User.decode(reader, reader.uint32());
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.shop = Shop.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -438,13 +454,19 @@ export const RegisterResponse: MessageFns<RegisterResponse> = {
   },
 
   fromJSON(object: any): RegisterResponse {
-    return { user: isSet(object.user) ? User.fromJSON(object.user) : undefined };
+    return {
+      user: isSet(object.user) ? User.fromJSON(object.user) : undefined,
+      shop: isSet(object.shop) ? Shop.fromJSON(object.shop) : undefined,
+    };
   },
 
   toJSON(message: RegisterResponse): unknown {
     const obj: any = {};
     if (message.user !== undefined) {
       obj.user = User.toJSON(message.user);
+    }
+    if (message.shop !== undefined) {
+      obj.shop = Shop.toJSON(message.shop);
     }
     return obj;
   },
@@ -455,6 +477,7 @@ export const RegisterResponse: MessageFns<RegisterResponse> = {
   fromPartial<I extends Exact<DeepPartial<RegisterResponse>, I>>(object: I): RegisterResponse {
     const message = createBaseRegisterResponse();
     message.user = (object.user !== undefined && object.user !== null) ? User.fromPartial(object.user) : undefined;
+    message.shop = (object.shop !== undefined && object.shop !== null) ? Shop.fromPartial(object.shop) : undefined;
     return message;
   },
 };
@@ -795,7 +818,14 @@ export const GetUserResponse: MessageFns<GetUserResponse> = {
   },
 };
 
-/** UserService registers buyers and sellers and issues signed access tokens. */
+/**
+ * UserService registers buyers and sellers and issues signed access tokens.
+ *
+ * Limits (a value out of range is INVALID_ARGUMENT naming the field): email at most 254
+ * characters; phone 8 to 15 digits with an optional leading +; password 8 to 128 characters;
+ * shop_name at most 120 characters, shop_description at most 2,000, no control characters
+ * other than tab and line breaks; user_id is `me` or an id this API issued.
+ */
 export type UserServiceService = typeof UserServiceService;
 export const UserServiceService = {
   /** Register creates a user. A non-empty shop_name makes a seller and creates the shop. */

@@ -79,6 +79,11 @@ export enum StockMovementKind {
   STOCK_MOVEMENT_KIND_RELEASE = 5,
   /** STOCK_MOVEMENT_KIND_COMMIT - on_hand -= quantity, reserved -= quantity */
   STOCK_MOVEMENT_KIND_COMMIT = 6,
+  /**
+   * STOCK_MOVEMENT_KIND_ADJUSTMENT - on_hand += quantity, where quantity is signed: negative when units were taken off the
+   * books, 0 when a cycle count found what was recorded. Carries a reason and a note.
+   */
+  STOCK_MOVEMENT_KIND_ADJUSTMENT = 7,
   UNRECOGNIZED = -1,
 }
 
@@ -105,6 +110,9 @@ export function stockMovementKindFromJSON(object: any): StockMovementKind {
     case 6:
     case "STOCK_MOVEMENT_KIND_COMMIT":
       return StockMovementKind.STOCK_MOVEMENT_KIND_COMMIT;
+    case 7:
+    case "STOCK_MOVEMENT_KIND_ADJUSTMENT":
+      return StockMovementKind.STOCK_MOVEMENT_KIND_ADJUSTMENT;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -128,7 +136,72 @@ export function stockMovementKindToJSON(object: StockMovementKind): string {
       return "STOCK_MOVEMENT_KIND_RELEASE";
     case StockMovementKind.STOCK_MOVEMENT_KIND_COMMIT:
       return "STOCK_MOVEMENT_KIND_COMMIT";
+    case StockMovementKind.STOCK_MOVEMENT_KIND_ADJUSTMENT:
+      return "STOCK_MOVEMENT_KIND_ADJUSTMENT";
     case StockMovementKind.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** AdjustmentReason is why a stock level was corrected. */
+export enum AdjustmentReason {
+  ADJUSTMENT_REASON_UNSPECIFIED = 0,
+  /** ADJUSTMENT_REASON_DAMAGED - Units broken or spoiled, written off. */
+  ADJUSTMENT_REASON_DAMAGED = 1,
+  /** ADJUSTMENT_REASON_LOST - Units missing, written off. */
+  ADJUSTMENT_REASON_LOST = 2,
+  /** ADJUSTMENT_REASON_FOUND - Units found that were not on the books. */
+  ADJUSTMENT_REASON_FOUND = 3,
+  /** ADJUSTMENT_REASON_COUNT_CORRECTION - A cycle count's result (the usual reason of counted_on_hand). */
+  ADJUSTMENT_REASON_COUNT_CORRECTION = 4,
+  /** ADJUSTMENT_REASON_RETURNED - Units a customer sent back, put back on the shelf. */
+  ADJUSTMENT_REASON_RETURNED = 5,
+  UNRECOGNIZED = -1,
+}
+
+export function adjustmentReasonFromJSON(object: any): AdjustmentReason {
+  switch (object) {
+    case 0:
+    case "ADJUSTMENT_REASON_UNSPECIFIED":
+      return AdjustmentReason.ADJUSTMENT_REASON_UNSPECIFIED;
+    case 1:
+    case "ADJUSTMENT_REASON_DAMAGED":
+      return AdjustmentReason.ADJUSTMENT_REASON_DAMAGED;
+    case 2:
+    case "ADJUSTMENT_REASON_LOST":
+      return AdjustmentReason.ADJUSTMENT_REASON_LOST;
+    case 3:
+    case "ADJUSTMENT_REASON_FOUND":
+      return AdjustmentReason.ADJUSTMENT_REASON_FOUND;
+    case 4:
+    case "ADJUSTMENT_REASON_COUNT_CORRECTION":
+      return AdjustmentReason.ADJUSTMENT_REASON_COUNT_CORRECTION;
+    case 5:
+    case "ADJUSTMENT_REASON_RETURNED":
+      return AdjustmentReason.ADJUSTMENT_REASON_RETURNED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return AdjustmentReason.UNRECOGNIZED;
+  }
+}
+
+export function adjustmentReasonToJSON(object: AdjustmentReason): string {
+  switch (object) {
+    case AdjustmentReason.ADJUSTMENT_REASON_UNSPECIFIED:
+      return "ADJUSTMENT_REASON_UNSPECIFIED";
+    case AdjustmentReason.ADJUSTMENT_REASON_DAMAGED:
+      return "ADJUSTMENT_REASON_DAMAGED";
+    case AdjustmentReason.ADJUSTMENT_REASON_LOST:
+      return "ADJUSTMENT_REASON_LOST";
+    case AdjustmentReason.ADJUSTMENT_REASON_FOUND:
+      return "ADJUSTMENT_REASON_FOUND";
+    case AdjustmentReason.ADJUSTMENT_REASON_COUNT_CORRECTION:
+      return "ADJUSTMENT_REASON_COUNT_CORRECTION";
+    case AdjustmentReason.ADJUSTMENT_REASON_RETURNED:
+      return "ADJUSTMENT_REASON_RETURNED";
+    case AdjustmentReason.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
   }
@@ -215,9 +288,15 @@ export interface StockMovement {
   productId: string;
   kind: StockMovementKind;
   quantity: number;
-  /** The idempotency key, transfer id or reservation id that caused it. */
+  /** The idempotency key (receipts, adjustments), transfer id or reservation id that caused it. */
   referenceId: string;
-  createTime: Timestamp | undefined;
+  createTime:
+    | Timestamp
+    | undefined;
+  /** ADJUSTMENT only: why the level was corrected. */
+  adjustmentReason: AdjustmentReason;
+  /** ADJUSTMENT only: the note given with it. */
+  note: string;
 }
 
 export interface Allocation {
@@ -291,6 +370,38 @@ export interface AddStockRequest {
 
 export interface AddStockResponse {
   level: StockLevel | undefined;
+}
+
+export interface AdjustStockRequest {
+  warehouseId: string;
+  productId: string;
+  /** Exactly one is required. */
+  change:
+    | //
+    /** Units to add (positive) or take off (negative); not 0, at most 1,000,000,000 either way. */
+    { $case: "delta"; value: number }
+    | //
+    /**
+     * What a cycle count found on the shelf, 0 to 1,000,000,000: on_hand becomes this, the
+     * delta is worked out under the product's lock.
+     */
+    { $case: "countedOnHand"; value: number }
+    | undefined;
+  /** Required. */
+  reason: AdjustmentReason;
+  /** Free text for the ledger, at most 500 characters. */
+  note: string;
+  /** Required, at most 200 characters. Replays with the same key change nothing twice. */
+  idempotencyKey: string;
+}
+
+export interface AdjustStockResponse {
+  /** The level after the adjustment (on a replay: as it is now). */
+  level:
+    | StockLevel
+    | undefined;
+  /** The ledger row the adjustment wrote. */
+  movement: StockMovement | undefined;
 }
 
 export interface TransferStockRequest {
@@ -881,6 +992,8 @@ function createBaseStockMovement(): StockMovement {
     quantity: 0,
     referenceId: "",
     createTime: undefined,
+    adjustmentReason: 0,
+    note: "",
   };
 }
 
@@ -906,6 +1019,12 @@ export const StockMovement: MessageFns<StockMovement> = {
     }
     if (message.createTime !== undefined) {
       Timestamp.encode(message.createTime, writer.uint32(58).fork()).join();
+    }
+    if (message.adjustmentReason !== 0) {
+      writer.uint32(64).int32(message.adjustmentReason);
+    }
+    if (message.note !== "") {
+      writer.uint32(74).string(message.note);
     }
     return writer;
   },
@@ -979,6 +1098,22 @@ export const StockMovement: MessageFns<StockMovement> = {
             message.createTime = Timestamp.decode(reader, reader.uint32());
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.adjustmentReason = reader.int32() as any;
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.note = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1020,6 +1155,12 @@ export const StockMovement: MessageFns<StockMovement> = {
         : isSet(object.create_time)
         ? fromJsonTimestamp(object.create_time)
         : undefined,
+      adjustmentReason: isSet(object.adjustmentReason)
+        ? adjustmentReasonFromJSON(object.adjustmentReason)
+        : isSet(object.adjustment_reason)
+        ? adjustmentReasonFromJSON(object.adjustment_reason)
+        : 0,
+      note: isSet(object.note) ? globalThis.String(object.note) : "",
     };
   },
 
@@ -1046,6 +1187,12 @@ export const StockMovement: MessageFns<StockMovement> = {
     if (message.createTime !== undefined) {
       obj.createTime = fromTimestamp(message.createTime).toISOString();
     }
+    if (message.adjustmentReason !== 0) {
+      obj.adjustmentReason = adjustmentReasonToJSON(message.adjustmentReason);
+    }
+    if (message.note !== "") {
+      obj.note = message.note;
+    }
     return obj;
   },
 
@@ -1063,6 +1210,8 @@ export const StockMovement: MessageFns<StockMovement> = {
     message.createTime = (object.createTime !== undefined && object.createTime !== null)
       ? Timestamp.fromPartial(object.createTime)
       : undefined;
+    message.adjustmentReason = object.adjustmentReason ?? 0;
+    message.note = object.note ?? "";
     return message;
   },
 };
@@ -2350,6 +2499,290 @@ export const AddStockResponse: MessageFns<AddStockResponse> = {
     const message = createBaseAddStockResponse();
     message.level = (object.level !== undefined && object.level !== null)
       ? StockLevel.fromPartial(object.level)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseAdjustStockRequest(): AdjustStockRequest {
+  return { warehouseId: "", productId: "", change: undefined, reason: 0, note: "", idempotencyKey: "" };
+}
+
+export const AdjustStockRequest: MessageFns<AdjustStockRequest> = {
+  encode(message: AdjustStockRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.warehouseId !== "") {
+      writer.uint32(10).string(message.warehouseId);
+    }
+    if (message.productId !== "") {
+      writer.uint32(18).string(message.productId);
+    }
+    switch (message.change?.$case) {
+      case "delta":
+        writer.uint32(24).int64(message.change.value);
+        break;
+      case "countedOnHand":
+        writer.uint32(32).int64(message.change.value);
+        break;
+    }
+    if (message.reason !== 0) {
+      writer.uint32(40).int32(message.reason);
+    }
+    if (message.note !== "") {
+      writer.uint32(50).string(message.note);
+    }
+    if (message.idempotencyKey !== "") {
+      writer.uint32(58).string(message.idempotencyKey);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AdjustStockRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAdjustStockRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.warehouseId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.productId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.change = { $case: "delta", value: longToNumber(reader.int64()) };
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.change = { $case: "countedOnHand", value: longToNumber(reader.int64()) };
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.reason = reader.int32() as any;
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.note = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.idempotencyKey = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AdjustStockRequest {
+    return {
+      warehouseId: isSet(object.warehouseId)
+        ? globalThis.String(object.warehouseId)
+        : isSet(object.warehouse_id)
+        ? globalThis.String(object.warehouse_id)
+        : "",
+      productId: isSet(object.productId)
+        ? globalThis.String(object.productId)
+        : isSet(object.product_id)
+        ? globalThis.String(object.product_id)
+        : "",
+      change: isSet(object.delta)
+        ? { $case: "delta", value: globalThis.Number(object.delta) }
+        : isSet(object.countedOnHand)
+        ? { $case: "countedOnHand", value: globalThis.Number(object.countedOnHand) }
+        : isSet(object.counted_on_hand)
+        ? { $case: "countedOnHand", value: globalThis.Number(object.counted_on_hand) }
+        : undefined,
+      reason: isSet(object.reason) ? adjustmentReasonFromJSON(object.reason) : 0,
+      note: isSet(object.note) ? globalThis.String(object.note) : "",
+      idempotencyKey: isSet(object.idempotencyKey)
+        ? globalThis.String(object.idempotencyKey)
+        : isSet(object.idempotency_key)
+        ? globalThis.String(object.idempotency_key)
+        : "",
+    };
+  },
+
+  toJSON(message: AdjustStockRequest): unknown {
+    const obj: any = {};
+    if (message.warehouseId !== "") {
+      obj.warehouseId = message.warehouseId;
+    }
+    if (message.productId !== "") {
+      obj.productId = message.productId;
+    }
+    if (message.change?.$case === "delta") {
+      obj.delta = Math.round(message.change.value);
+    } else if (message.change?.$case === "countedOnHand") {
+      obj.countedOnHand = Math.round(message.change.value);
+    }
+    if (message.reason !== 0) {
+      obj.reason = adjustmentReasonToJSON(message.reason);
+    }
+    if (message.note !== "") {
+      obj.note = message.note;
+    }
+    if (message.idempotencyKey !== "") {
+      obj.idempotencyKey = message.idempotencyKey;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AdjustStockRequest>, I>>(base?: I): AdjustStockRequest {
+    return AdjustStockRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AdjustStockRequest>, I>>(object: I): AdjustStockRequest {
+    const message = createBaseAdjustStockRequest();
+    message.warehouseId = object.warehouseId ?? "";
+    message.productId = object.productId ?? "";
+    switch (object.change?.$case) {
+      case "delta": {
+        if (object.change?.value !== undefined && object.change?.value !== null) {
+          message.change = { $case: "delta", value: object.change.value };
+        }
+        break;
+      }
+      case "countedOnHand": {
+        if (object.change?.value !== undefined && object.change?.value !== null) {
+          message.change = { $case: "countedOnHand", value: object.change.value };
+        }
+        break;
+      }
+    }
+    message.reason = object.reason ?? 0;
+    message.note = object.note ?? "";
+    message.idempotencyKey = object.idempotencyKey ?? "";
+    return message;
+  },
+};
+
+function createBaseAdjustStockResponse(): AdjustStockResponse {
+  return { level: undefined, movement: undefined };
+}
+
+export const AdjustStockResponse: MessageFns<AdjustStockResponse> = {
+  encode(message: AdjustStockResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.level !== undefined) {
+      StockLevel.encode(message.level, writer.uint32(10).fork()).join();
+    }
+    if (message.movement !== undefined) {
+      StockMovement.encode(message.movement, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AdjustStockResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAdjustStockResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.level = StockLevel.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.movement = StockMovement.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AdjustStockResponse {
+    return {
+      level: isSet(object.level) ? StockLevel.fromJSON(object.level) : undefined,
+      movement: isSet(object.movement) ? StockMovement.fromJSON(object.movement) : undefined,
+    };
+  },
+
+  toJSON(message: AdjustStockResponse): unknown {
+    const obj: any = {};
+    if (message.level !== undefined) {
+      obj.level = StockLevel.toJSON(message.level);
+    }
+    if (message.movement !== undefined) {
+      obj.movement = StockMovement.toJSON(message.movement);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AdjustStockResponse>, I>>(base?: I): AdjustStockResponse {
+    return AdjustStockResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AdjustStockResponse>, I>>(object: I): AdjustStockResponse {
+    const message = createBaseAdjustStockResponse();
+    message.level = (object.level !== undefined && object.level !== null)
+      ? StockLevel.fromPartial(object.level)
+      : undefined;
+    message.movement = (object.movement !== undefined && object.movement !== null)
+      ? StockMovement.fromPartial(object.movement)
       : undefined;
     return message;
   },
@@ -3729,7 +4162,21 @@ export const ReleaseReservationResponse: MessageFns<ReleaseReservationResponse> 
   },
 };
 
-/** WarehouseService owns warehouses, stock levels, transfers, reservations and the stock ledger. */
+/**
+ * WarehouseService owns warehouses, stock levels, transfers, reservations and the stock ledger.
+ *
+ * Limits (every one is checked; a value out of range is INVALID_ARGUMENT naming the field):
+ * - a quantity in AddStock, TransferStock and ReserveStock: 1 to 1,000,000,000 units;
+ * - an AdjustStock delta: -1,000,000,000 to 1,000,000,000, never 0; counted_on_hand: 0 to
+ *   1,000,000,000;
+ * - on_hand of one stock level: at most 1,000,000,000 (a change past it is FAILED_PRECONDITION
+ *   ON_HAND_LIMIT_EXCEEDED, nothing changed);
+ * - text: name 120 characters, location 200, note 500, idempotency_key 200; no control
+ *   characters other than tab and line breaks;
+ * - every *_id field is an id this API issued (a UUID): anything else is INVALID_ARGUMENT;
+ * - page_size: default 50, at most 500 (a larger value is treated as 500);
+ * - GetAvailability and ReserveStock: at most 500 product ids or lines.
+ */
 export type WarehouseServiceService = typeof WarehouseServiceService;
 export const WarehouseServiceService = {
   /** CreateWarehouse adds an active warehouse to a shop the caller owns. */
@@ -3803,6 +4250,24 @@ export const WarehouseServiceService = {
     requestDeserialize: (value: Buffer): AddStockRequest => AddStockRequest.decode(value),
     responseSerialize: (value: AddStockResponse): Buffer => Buffer.from(AddStockResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): AddStockResponse => AddStockResponse.decode(value),
+  },
+  /**
+   * AdjustStock corrects a stock level after damage, loss, a find, a return or a cycle count:
+   * on_hand changes by `delta`, or becomes `counted_on_hand`. on_hand never drops below the
+   * reserved units (FAILED_PRECONDITION BELOW_RESERVED, nothing changed). One ledger row of
+   * kind ADJUSTMENT records the change with its reason and note. Inactive warehouses may be
+   * adjusted. The owner of the warehouse and the product only. Idempotent by idempotency_key
+   * per warehouse: a replay changes nothing and returns the original movement with the level
+   * as it is now; the same key with a different request is IDEMPOTENCY_KEY_REUSED.
+   */
+  adjustStock: {
+    path: "/wms.warehouse.v1.WarehouseService/AdjustStock" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AdjustStockRequest): Buffer => Buffer.from(AdjustStockRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AdjustStockRequest => AdjustStockRequest.decode(value),
+    responseSerialize: (value: AdjustStockResponse): Buffer => Buffer.from(AdjustStockResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AdjustStockResponse => AdjustStockResponse.decode(value),
   },
   /** TransferStock moves available units between two warehouses. Idempotent by idempotency_key. */
   transferStock: {
@@ -3904,6 +4369,16 @@ export interface WarehouseServiceServer extends UntypedServiceImplementation {
   setWarehouseStatus: handleUnaryCall<SetWarehouseStatusRequest, SetWarehouseStatusResponse>;
   /** AddStock receives units into a warehouse. Idempotent by idempotency_key. */
   addStock: handleUnaryCall<AddStockRequest, AddStockResponse>;
+  /**
+   * AdjustStock corrects a stock level after damage, loss, a find, a return or a cycle count:
+   * on_hand changes by `delta`, or becomes `counted_on_hand`. on_hand never drops below the
+   * reserved units (FAILED_PRECONDITION BELOW_RESERVED, nothing changed). One ledger row of
+   * kind ADJUSTMENT records the change with its reason and note. Inactive warehouses may be
+   * adjusted. The owner of the warehouse and the product only. Idempotent by idempotency_key
+   * per warehouse: a replay changes nothing and returns the original movement with the level
+   * as it is now; the same key with a different request is IDEMPOTENCY_KEY_REUSED.
+   */
+  adjustStock: handleUnaryCall<AdjustStockRequest, AdjustStockResponse>;
   /** TransferStock moves available units between two warehouses. Idempotent by idempotency_key. */
   transferStock: handleUnaryCall<TransferStockRequest, TransferStockResponse>;
   /** ListStockLevels returns a product's level in every warehouse, inactive ones included. */
@@ -4019,6 +4494,30 @@ export interface WarehouseServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: AddStockResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * AdjustStock corrects a stock level after damage, loss, a find, a return or a cycle count:
+   * on_hand changes by `delta`, or becomes `counted_on_hand`. on_hand never drops below the
+   * reserved units (FAILED_PRECONDITION BELOW_RESERVED, nothing changed). One ledger row of
+   * kind ADJUSTMENT records the change with its reason and note. Inactive warehouses may be
+   * adjusted. The owner of the warehouse and the product only. Idempotent by idempotency_key
+   * per warehouse: a replay changes nothing and returns the original movement with the level
+   * as it is now; the same key with a different request is IDEMPOTENCY_KEY_REUSED.
+   */
+  adjustStock(
+    request: AdjustStockRequest,
+    callback: (error: ServiceError | null, response: AdjustStockResponse) => void,
+  ): ClientUnaryCall;
+  adjustStock(
+    request: AdjustStockRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AdjustStockResponse) => void,
+  ): ClientUnaryCall;
+  adjustStock(
+    request: AdjustStockRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AdjustStockResponse) => void,
   ): ClientUnaryCall;
   /** TransferStock moves available units between two warehouses. Idempotent by idempotency_key. */
   transferStock(
