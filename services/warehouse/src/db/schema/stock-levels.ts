@@ -3,9 +3,13 @@ import { bigint, check, index, primaryKey, uuid } from "drizzle-orm/pg-core";
 import { warehouseSchema } from "./warehouse-schema.js";
 import { warehouses } from "./warehouses.js";
 
+/** The most units one level may hold (documented in the API's limits). */
+export const ON_HAND_MAX = 1_000_000_000;
+
 /**
  * One row per (warehouse, product). The check constraint is the last line of defence of the
- * no-oversell guarantee: whatever the code does, reserved never exceeds on_hand.
+ * no-oversell guarantee: whatever the code does, reserved never exceeds on_hand. The bound on
+ * on_hand keeps every sum of levels far inside exact JavaScript numbers.
  */
 export const stockLevels = warehouseSchema.table(
   "stock_levels",
@@ -21,6 +25,7 @@ export const stockLevels = warehouseSchema.table(
     primaryKey({ name: "stock_levels_pkey", columns: [t.warehouseId, t.productId] }),
     index("stock_levels_product_idx").on(t.productId),
     check("stock_levels_quantities_check", sql`${t.reserved} >= 0 AND ${t.reserved} <= ${t.onHand}`),
+    check("stock_levels_on_hand_max_check", sql`${t.onHand} <= ${sql.raw(String(ON_HAND_MAX))}`),
   ],
 );
 

@@ -2,12 +2,15 @@ import { sql } from "drizzle-orm";
 import { bigint, check, foreignKey, index, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { warehouseSchema } from "./warehouse-schema.js";
 import { stockLevels } from "./stock-levels.js";
+import type { AdjustmentReasonValue } from "./adjustments.js";
 
-export type StockMovementKindValue = "RECEIPT" | "TRANSFER_OUT" | "TRANSFER_IN" | "RESERVE" | "RELEASE" | "COMMIT";
+export type StockMovementKindValue = "RECEIPT" | "TRANSFER_OUT" | "TRANSFER_IN" | "RESERVE" | "RELEASE" | "COMMIT" | "ADJUSTMENT";
 
 /**
  * The ledger: every change of a stock level appends one row in the same transaction, so a
- * level always equals the sum of its rows (quantities are positive; the kind gives the sign).
+ * level always equals the sum of its rows. Quantities are positive and the kind gives the
+ * sign, except ADJUSTMENT rows: their quantity is the signed change of on_hand (0 when a
+ * count found what the books said), and they alone carry a reason and a note.
  */
 export const stockMovements = warehouseSchema.table(
   "stock_movements",
@@ -18,6 +21,8 @@ export const stockMovements = warehouseSchema.table(
     kind: text("kind").$type<StockMovementKindValue>().notNull(),
     quantity: bigint("quantity", { mode: "number" }).notNull(),
     referenceId: text("reference_id").notNull(),
+    adjustmentReason: text("adjustment_reason").$type<AdjustmentReasonValue>(),
+    note: text("note"),
     createTime: timestamp("create_time", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -28,11 +33,12 @@ export const stockMovements = warehouseSchema.table(
     }),
     index("stock_movements_warehouse_idx").on(t.warehouseId, t.movementId),
     index("stock_movements_warehouse_product_idx").on(t.warehouseId, t.productId, t.movementId),
-    check("stock_movements_quantity_check", sql`${t.quantity} > 0`),
+    check("stock_movements_quantity_check", sql`${t.quantity} > 0 OR ${t.kind} = 'ADJUSTMENT'`),
     check(
       "stock_movements_kind_check",
-      sql`${t.kind} in ('RECEIPT', 'TRANSFER_OUT', 'TRANSFER_IN', 'RESERVE', 'RELEASE', 'COMMIT')`,
+      sql`${t.kind} in ('RECEIPT', 'TRANSFER_OUT', 'TRANSFER_IN', 'RESERVE', 'RELEASE', 'COMMIT', 'ADJUSTMENT')`,
     ),
+    check("stock_movements_adjustment_check", sql`(${t.kind} = 'ADJUSTMENT') = (${t.adjustmentReason} IS NOT NULL)`),
   ],
 );
 
