@@ -1,5 +1,8 @@
 import { errors, type FieldViolation } from "./domain-error.js";
 
+// C0 controls but tab, line feed and carriage return; DEL; C1 controls.
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
 /** Collects every field violation of a request, so one reply lists all of them. */
 export class Validator {
   private readonly violations: FieldViolation[] = [];
@@ -15,6 +18,14 @@ export class Validator {
 
   maxLength(value: string, max: number, field: string): this {
     return this.check(value.length <= max, field, `must be at most ${max} characters`);
+  }
+
+  /**
+   * Free text: at most `max` characters and no control characters but tab and line breaks.
+   * NUL in particular: PostgreSQL cannot store it in text, so it must be refused here.
+   */
+  text(value: string, max: number, field: string): this {
+    return this.maxLength(value, max, field).check(!CONTROL_CHARACTERS.test(value), field, "must not contain control characters");
   }
 
   positiveInt(value: number, field: string, max = Number.MAX_SAFE_INTEGER): this {

@@ -12,6 +12,7 @@ import { warehouseAvailability } from "./peers/warehouse-availability.js";
 import { createProduct } from "./rpc/create-product.js";
 import { getProduct } from "./rpc/get-product.js";
 import { listProducts } from "./rpc/list-products.js";
+import { updateProduct } from "./rpc/update-product.js";
 import { batchGetProducts } from "./rpc/batch-get-products.js";
 
 export const productService: ServiceModule<typeof productConfigSpec> = {
@@ -23,12 +24,13 @@ export const productService: ServiceModule<typeof productConfigSpec> = {
     // Peer clients are made on first use: the warehouse may start after this service.
     const availability = warehouseAvailability((request, opts) => peers.warehouse().getAvailability(request, opts));
     const owners = createShopOwners((shopId, opts) => peers.shop().getShop({ shopId }, opts), config.SHOP_OWNER_CACHE_SIZE);
-    const products = createProductsDomain({ repo, availability });
+    const products = createProductsDomain({ repo, availability, owners });
     return {
       bindings: [
         bindService(serviceNames.product, ProductServiceService, {
           createProduct: createProduct(products, owners),
           getProduct: getProduct(products),
+          updateProduct: updateProduct(products),
           listProducts: listProducts(products),
           batchGetProducts: batchGetProducts(products),
         }),

@@ -12,6 +12,7 @@ import { createUsersDomain } from "./domain/users.js";
 import { register } from "./rpc/register.js";
 import { login } from "./rpc/login.js";
 import { getUser } from "./rpc/get-user.js";
+import { createdShopFromMessage } from "./mapping.js";
 
 export const userService: ServiceModule<typeof userConfigSpec> = {
   name: "user",
@@ -24,8 +25,10 @@ export const userService: ServiceModule<typeof userConfigSpec> = {
       repo,
       issuer: userTokenIssuer,
       accessTokenTtlMs: config.ACCESS_TOKEN_TTL,
-      createShop: async (shop) => {
-        await peers.shop().createShop(shop);
+      createShop: async (request) => {
+        const { shop } = await peers.shop().createShop(request);
+        if (!shop) throw new Error("CreateShop answered without a shop");
+        return createdShopFromMessage(shop);
       },
     });
     return {

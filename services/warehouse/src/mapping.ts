@@ -1,8 +1,10 @@
 import { toTimestamp } from "@wms/grpc";
 import {
+  AdjustmentReason,
   ReservationStatus,
   StockMovementKind,
   WarehouseStatus,
+  type AdjustStockRequest,
   type Reservation,
   type StockLevel,
   type StockMovement,
@@ -14,6 +16,8 @@ import type { WarehouseRow, WarehouseStatusValue } from "./db/schema/warehouses.
 import type { StockMovementKindValue, StockMovementRow } from "./db/schema/stock-movements.js";
 import type { TransferRow } from "./db/schema/transfers.js";
 import type { ReservationStatusValue } from "./db/schema/reservations.js";
+import type { AdjustmentReasonValue } from "./db/schema/adjustments.js";
+import type { StockChange } from "./domain/adjustments.js";
 
 const warehouseStatus: Record<WarehouseStatusValue, WarehouseStatus> = {
   ACTIVE: WarehouseStatus.WAREHOUSE_STATUS_ACTIVE,
@@ -26,6 +30,14 @@ const movementKind: Record<StockMovementKindValue, StockMovementKind> = {
   RESERVE: StockMovementKind.STOCK_MOVEMENT_KIND_RESERVE,
   RELEASE: StockMovementKind.STOCK_MOVEMENT_KIND_RELEASE,
   COMMIT: StockMovementKind.STOCK_MOVEMENT_KIND_COMMIT,
+  ADJUSTMENT: StockMovementKind.STOCK_MOVEMENT_KIND_ADJUSTMENT,
+};
+const adjustmentReason: Record<AdjustmentReasonValue, AdjustmentReason> = {
+  DAMAGED: AdjustmentReason.ADJUSTMENT_REASON_DAMAGED,
+  LOST: AdjustmentReason.ADJUSTMENT_REASON_LOST,
+  FOUND: AdjustmentReason.ADJUSTMENT_REASON_FOUND,
+  COUNT_CORRECTION: AdjustmentReason.ADJUSTMENT_REASON_COUNT_CORRECTION,
+  RETURNED: AdjustmentReason.ADJUSTMENT_REASON_RETURNED,
 };
 const reservationStatus: Record<ReservationStatusValue, ReservationStatus> = {
   HELD: ReservationStatus.RESERVATION_STATUS_HELD,
@@ -37,6 +49,18 @@ const reservationStatus: Record<ReservationStatusValue, ReservationStatus> = {
 export function warehouseStatusFromMessage(status: WarehouseStatus): WarehouseStatusValue | undefined {
   if (status === WarehouseStatus.WAREHOUSE_STATUS_ACTIVE) return "ACTIVE";
   if (status === WarehouseStatus.WAREHOUSE_STATUS_INACTIVE) return "INACTIVE";
+  return undefined;
+}
+
+/** The reason a request gives; undefined for UNSPECIFIED or an unknown value. */
+export function adjustmentReasonFromMessage(reason: AdjustmentReason): AdjustmentReasonValue | undefined {
+  return (Object.keys(adjustmentReason) as AdjustmentReasonValue[]).find((value) => adjustmentReason[value] === reason);
+}
+
+/** The oneof `change` of AdjustStockRequest; undefined when neither member is set. */
+export function stockChangeFromMessage(change: AdjustStockRequest["change"]): StockChange | undefined {
+  if (change?.$case === "delta") return { kind: "delta", delta: change.value };
+  if (change?.$case === "countedOnHand") return { kind: "counted", countedOnHand: change.value };
   return undefined;
 }
 
@@ -82,6 +106,8 @@ export function toMovementMessage(row: StockMovementRow): StockMovement {
     quantity: row.quantity,
     referenceId: row.referenceId,
     createTime: toTimestamp(row.createTime),
+    adjustmentReason: row.adjustmentReason ? adjustmentReason[row.adjustmentReason] : AdjustmentReason.ADJUSTMENT_REASON_UNSPECIFIED,
+    note: row.note ?? "",
   };
 }
 

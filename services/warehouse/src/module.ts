@@ -17,6 +17,7 @@ import { updateWarehouse } from "./rpc/update-warehouse.js";
 import { setWarehouseStatus } from "./rpc/set-warehouse-status.js";
 import { addStock } from "./rpc/add-stock.js";
 import { transferStock } from "./rpc/transfer-stock.js";
+import { adjustStock } from "./rpc/adjust-stock.js";
 import { listStockLevels } from "./rpc/list-stock-levels.js";
 import { listStockMovements } from "./rpc/list-stock-movements.js";
 import { getAvailability } from "./rpc/get-availability.js";
@@ -51,6 +52,7 @@ export const warehouseService: ServiceModule<typeof warehouseConfigSpec> = {
           updateWarehouse: updateWarehouse(domain),
           setWarehouseStatus: setWarehouseStatus(domain),
           addStock: addStock(domain),
+          adjustStock: adjustStock(domain),
           transferStock: transferStock(domain),
           listStockLevels: listStockLevels(domain),
           listStockMovements: listStockMovements(domain),

@@ -1,12 +1,16 @@
 import { and, asc, eq, gt, inArray, type SQL } from "drizzle-orm";
-import type { Database } from "@wms/db";
+import { isUniqueViolation, type Database } from "@wms/db";
 import { products, type ProductRow } from "./schema/products.js";
 
 export type NewProductRow = Omit<ProductRow, "createTime"> & { createTime?: Date };
+export type ProductChanges = Partial<Pick<ProductRow, "name" | "description" | "priceCents">>;
+/** What an update did: the row as it is now, or why nothing changed. */
+export type ProductUpdate = { kind: "updated"; row: ProductRow } | { kind: "not-found" } | { kind: "name-taken" };
 
 export interface ProductRepo {
   insert(row: NewProductRow): Promise<ProductRow>;
   findById(productId: string): Promise<ProductRow | undefined>;
+  update(productId: string, changes: ProductChanges): Promise<ProductUpdate>;
   /** The rows of the given ids that exist, in no particular order. */
   findByIds(productIds: string[]): Promise<ProductRow[]>;
   /** Ordered by id (time-ordered), after `afterId` when given. */
@@ -24,6 +28,15 @@ export function createProductRepo(db: Database): ProductRepo {
     async findById(productId) {
       const [row] = await db.select().from(products).where(eq(products.productId, productId)).limit(1);
       return row;
+    },
+    async update(productId, changes) {
+      try {
+        const [row] = await db.update(products).set(changes).where(eq(products.productId, productId)).returning();
+        return row ? { kind: "updated", row } : { kind: "not-found" };
+      } catch (err) {
+        if (isUniqueViolation(err, "products_shop_name_key")) return { kind: "name-taken" };
+        throw err;
+      }
     },
     async findByIds(productIds) {
       if (productIds.length === 0) return [];

@@ -1,6 +1,6 @@
 import { errors, Validator } from "@wms/errors";
 import { isId, isUniqueViolation, newId, readPage } from "@wms/db";
-import type { ProductRepo } from "../db/repo.js";
+import type { ProductChanges, ProductRepo } from "../db/repo.js";
 import type { ProductRow } from "../db/schema/products.js";
 
 export const PRODUCT_NAME_MAX = 200;
@@ -15,6 +15,22 @@ export interface AvailabilitySource {
   availableQuantities(productIds: string[], opts: { deadline?: Date }): Promise<Map<string, number>>;
 }
 
+/** Who owns a shop (the shop service): NOT_FOUND when there is no such shop. */
+export interface ShopOwnership {
+  ownerOf(shopId: string, opts: { deadline?: Date }): Promise<string>;
+}
+
+export interface ProductUpdateInput {
+  productId: string;
+  /** Empty: keep. */
+  name: string;
+  /** Empty: keep. */
+  description: string;
+  /** 0: keep. */
+  priceCents: number;
+  deadline?: Date;
+}
+
 /** A product as callers see it: its row and, when asked for, what can be bought of it. */
 export interface ProductView {
   row: ProductRow;
@@ -23,13 +39,24 @@ export interface ProductView {
 
 export interface ProductsDomain {
   createProduct(input: { shopId: string; name: string; description: string; priceCents: number }): Promise<ProductRow>;
+  /**
+   * Renames, redescribes or reprices a product of a shop the caller owns; empty fields (0 for
+   * the price) are kept. Orders already placed keep their prices: the order service copies the
+   * price into each order at checkout, so only later checkouts see a new one.
+   */
+  updateProduct(callerId: string, input: ProductUpdateInput): Promise<ProductView>;
   getProduct(productId: string, opts: { deadline?: Date }): Promise<ProductView>;
   listProducts(filter: { shopId?: string; afterId?: string; limit: number; deadline?: Date }): Promise<{ products: ProductView[]; hasMore: boolean }>;
   /** Known products of `productIds` in request order, each once; unknown and malformed ids are left out. */
   batchGetProducts(productIds: string[], opts: { includeAvailability: boolean; deadline?: Date }): Promise<ProductView[]>;
 }
 
-export function createProductsDomain(deps: { repo: ProductRepo; availability: AvailabilitySource; now?: () => Date }): ProductsDomain {
+export function createProductsDomain(deps: {
+  repo: ProductRepo;
+  availability: AvailabilitySource;
+  owners: ShopOwnership;
+  now?: () => Date;
+}): ProductsDomain {
   const now = deps.now ?? (() => new Date());
 
   // Every read of several products makes exactly one availability call, never one per product.
@@ -67,6 +94,36 @@ export function createProductsDomain(deps: { repo: ProductRepo; availability: Av
         }
         throw err;
       }
+    },
+
+    async updateProduct(callerId, { productId, name, description, priceCents, deadline }) {
+      const current = isId(productId) ? await deps.repo.findById(productId) : undefined;
+      if (!current) throw errors.notFound("product", productId);
+      // Ownership before field checks: a stranger learns nothing about what a valid request is.
+      if ((await deps.owners.ownerOf(current.shopId, { deadline })) !== callerId) {
+        throw errors.permissionDenied("only the shop's owner may change its products");
+      }
+      const trimmedName = name.trim();
+      const trimmedDescription = description.trim();
+      new Validator()
+        .text(trimmedName, PRODUCT_NAME_MAX, "name")
+        .text(trimmedDescription, PRODUCT_DESCRIPTION_MAX, "description")
+        .check(priceCents === 0 || (Number.isSafeInteger(priceCents) && priceCents > 0 && priceCents <= PRICE_CENTS_MAX), "price_cents", `must be 0 (keep) or a positive integer up to ${PRICE_CENTS_MAX}`)
+        .throwIfInvalid();
+      const changes: ProductChanges = {};
+      if (trimmedName !== "") changes.name = trimmedName;
+      if (trimmedDescription !== "") changes.description = trimmedDescription;
+      if (priceCents !== 0) changes.priceCents = priceCents;
+      let row = current;
+      if (Object.keys(changes).length > 0) {
+        const outcome = await deps.repo.update(current.productId, changes);
+        if (outcome.kind === "name-taken") throw errors.alreadyExists("PRODUCT_NAME_TAKEN", `the shop already has a product named "${trimmedName}"`);
+        if (outcome.kind === "not-found") throw errors.notFound("product", productId);
+        row = outcome.row;
+      }
+      const [view] = await withAvailability([row], deadline);
+      if (!view) throw new Error("availability lost a row");
+      return view;
     },
 
     async getProduct(productId, { deadline }) {

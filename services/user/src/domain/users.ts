@@ -5,11 +5,26 @@ import type { UserRepo } from "../db/repo.js";
 import type { UserRow } from "../db/schema/users.js";
 import { validateRegistration, type RegistrationInput } from "./validation.js";
 
+/** A seller's shop as the shop service made it. */
+export interface CreatedShop {
+  shopId: string;
+  ownerUserId: string;
+  name: string;
+  description: string;
+  createTime: Date;
+}
+
 /** Creates the shop of a new seller in the shop service; throws when it could not. */
-export type CreateShopForUser = (input: { ownerUserId: string; name: string; description: string }) => Promise<void>;
+export type CreateShopForUser = (input: { ownerUserId: string; name: string; description: string }) => Promise<CreatedShop>;
+
+/** What registering made: the user and, for a seller, the shop. */
+export interface Registration {
+  user: UserRow;
+  shop?: CreatedShop;
+}
 
 export interface UsersDomain {
-  register(input: RegistrationInput): Promise<UserRow>;
+  register(input: RegistrationInput): Promise<Registration>;
   login(login: string, password: string): Promise<{ token: string; expireTime: Date; user: UserRow }>;
   getUser(userId: string): Promise<UserRow>;
 }
@@ -44,17 +59,16 @@ export function createUsersDomain(deps: {
         if (isUniqueViolation(err, "users_phone_key")) throw errors.alreadyExists("PHONE_TAKEN", "the phone is already registered");
         throw err;
       }
-      if (role === "seller") {
-        try {
-          await deps.createShop({ ownerUserId: user.userId, name: input.shopName, description: input.shopDescription });
-        } catch (err) {
-          // No seller without a shop: undo the user (a compensation, since the shop lives in
-          // another service's database and no transaction spans both).
-          await deps.repo.delete(user.userId);
-          throw err;
-        }
+      if (role === "buyer") return { user };
+      try {
+        const shop = await deps.createShop({ ownerUserId: user.userId, name: input.shopName, description: input.shopDescription });
+        return { user, shop };
+      } catch (err) {
+        // No seller without a shop: undo the user (a compensation, since the shop lives in
+        // another service's database and no transaction spans both).
+        await deps.repo.delete(user.userId);
+        throw err;
       }
-      return user;
     },
 
     async login(login, password) {

@@ -33,8 +33,9 @@ const registration = (n: string, shopName = "") => ({
 
 describe("UserService", () => {
   it("registers a buyer and logs in by email (any case) and by phone", async () => {
-    const { user: created } = await users.register(registration("1"));
+    const { user: created, shop } = await users.register(registration("1"));
     expect(created?.role).toBe(Role.ROLE_BUYER);
+    expect(shop).toBeUndefined();
     expect(created?.email).toBe("user.1@example.com");
     const byEmail = await users.login({ login: "USER.1@example.com", password: "correct horse" });
     expect(byEmail.accessToken).not.toBe("");
@@ -65,10 +66,12 @@ describe("UserService", () => {
   });
 
   it("makes a seller with a shop when shop_name is given", async () => {
-    const { user: seller } = await users.register(registration("4", "Seller Four's Shop"));
+    const { user: seller, shop } = await users.register(registration("4", "Seller Four's Shop"));
     expect(seller?.role).toBe(Role.ROLE_SELLER);
     const owned = await shops.listShops({ ownerUserId: seller!.userId, pageSize: 10, pageToken: "" });
     expect(owned.shops.map((s) => s.name)).toEqual(["Seller Four's Shop"]);
+    // The response carries the shop that was made, as the shop service stores it.
+    expect(shop).toEqual(owned.shops[0]);
   });
 
   it("leaves no user behind when the shop cannot be created", async () => {

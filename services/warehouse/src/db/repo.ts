@@ -2,11 +2,15 @@ import type { Database } from "@wms/db";
 import { warehouseQueries } from "./warehouse-queries.js";
 import { stockQueries } from "./stock-queries.js";
 import { reservationQueries } from "./reservation-queries.js";
+import { adjustmentQueries } from "./adjustment-queries.js";
 
 export type { LevelView, AvailableLevel } from "./stock-queries.js";
 export type { ReservationView } from "./reservation-queries.js";
 
-type Queries = ReturnType<typeof warehouseQueries> & ReturnType<typeof stockQueries> & ReturnType<typeof reservationQueries>;
+type Queries = ReturnType<typeof warehouseQueries> &
+  ReturnType<typeof stockQueries> &
+  ReturnType<typeof reservationQueries> &
+  ReturnType<typeof adjustmentQueries>;
 
 /** Every query of the warehouse service, on the pool or inside one transaction. */
 export interface WarehouseRepo extends Queries {
@@ -19,6 +23,7 @@ export function createWarehouseRepo(db: Database): WarehouseRepo {
     ...warehouseQueries(db),
     ...stockQueries(db),
     ...reservationQueries(db),
+    ...adjustmentQueries(db),
     transaction: (work) => db.transaction((tx) => work(createWarehouseRepo(tx))),
   };
 }

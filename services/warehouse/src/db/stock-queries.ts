@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, exists, gt, inArray, lt, sql, type SQL } from "drizzle-orm";
 import type { Database } from "@wms/db";
 import { receipts, type ReceiptRow } from "./schema/receipts.js";
-import { stockLevels, type StockLevelRow } from "./schema/stock-levels.js";
-import { stockMovements, type StockMovementRow } from "./schema/stock-movements.js";
+import { ON_HAND_MAX, stockLevels, type StockLevelRow } from "./schema/stock-levels.js";
+import { stockMovements, type NewStockMovementRow, type StockMovementRow } from "./schema/stock-movements.js";
 import { warehouses, type WarehouseStatusValue } from "./schema/warehouses.js";
 
 /** A stock level with its warehouse's status, as every read of levels returns it. */
@@ -59,15 +59,21 @@ export function stockQueries(db: Database) {
       return row;
     },
 
-    /** on_hand += quantity, creating the level when the warehouse never held the product. */
-    async addOnHand(warehouseId: string, productId: string, quantity: number): Promise<void> {
-      await db
+    /**
+     * on_hand += quantity, creating the level when the warehouse never held the product; false
+     * (nothing changed) when the level would pass ON_HAND_MAX.
+     */
+    async addOnHand(warehouseId: string, productId: string, quantity: number): Promise<boolean> {
+      const rows = await db
         .insert(stockLevels)
         .values({ warehouseId, productId, onHand: quantity, reserved: 0 })
         .onConflictDoUpdate({
           target: [stockLevels.warehouseId, stockLevels.productId],
           set: { onHand: sql`${stockLevels.onHand} + ${quantity}` },
-        });
+          setWhere: sql`${stockLevels.onHand} + ${quantity} <= ${ON_HAND_MAX}`,
+        })
+        .returning({ warehouseId: stockLevels.warehouseId });
+      return changed(rows);
     },
 
     async findLevel(warehouseId: string, productId: string): Promise<LevelView | undefined> {
@@ -165,7 +171,7 @@ export function stockQueries(db: Database) {
       return changed(rows);
     },
 
-    async insertMovements(rows: StockMovementRow[]): Promise<void> {
+    async insertMovements(rows: NewStockMovementRow[]): Promise<void> {
       if (rows.length > 0) await db.insert(stockMovements).values(rows);
     },
 

@@ -7,6 +7,7 @@ export const skuLockKey = (productId: string): string => `sku:${productId.toLowe
 
 /** Upper bound of one quantity in a request: far above any real order, far below int64 trouble. */
 export const QUANTITY_MAX = 1_000_000_000;
+export { ON_HAND_MAX } from "../db/schema/stock-levels.js";
 export const IDEMPOTENCY_KEY_MAX = 200;
 
 export function insufficientStock(productId: string): DomainError {
@@ -21,4 +22,28 @@ export function idempotencyKeyReused(): DomainError {
 /** Stock may leave an inactive warehouse but never enter it (DESIGN §2). */
 export function warehouseInactive(warehouseId: string): DomainError {
   return errors.failedPrecondition("WAREHOUSE_INACTIVE", `warehouse ${warehouseId} is inactive and receives no stock`, { warehouse_id: warehouseId });
+}
+
+/** A change that would leave on_hand under the units already held for buyers (or under 0). */
+export function belowReserved(level: { warehouseId: string; productId: string; onHand: number; reserved: number }, requestedOnHand: number): DomainError {
+  return errors.failedPrecondition(
+    "BELOW_RESERVED",
+    `on_hand of product ${level.productId} in warehouse ${level.warehouseId} cannot become ${requestedOnHand}: ${level.reserved} units are reserved`,
+    {
+      warehouseId: level.warehouseId,
+      productId: level.productId,
+      onHand: String(level.onHand),
+      reserved: String(level.reserved),
+      requestedOnHand: String(requestedOnHand),
+    },
+  );
+}
+
+/** A level may hold at most ON_HAND_MAX units (a documented limit, enforced by a CHECK too). */
+export function onHandLimitExceeded(warehouseId: string, productId: string, max: number): DomainError {
+  return errors.failedPrecondition(
+    "ON_HAND_LIMIT_EXCEEDED",
+    `product ${productId} in warehouse ${warehouseId} would hold more than ${max} units`,
+    { warehouseId, productId, limit: String(max) },
+  );
 }

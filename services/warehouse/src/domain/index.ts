@@ -5,6 +5,7 @@ import { createOwnership } from "./ownership.js";
 import { createWarehousesDomain, type WarehousesDomain } from "./warehouses.js";
 import { createStockDomain, type StockDomain } from "./stock.js";
 import { createTransfersDomain, type TransfersDomain } from "./transfers.js";
+import { createAdjustmentsDomain, type AdjustmentsDomain } from "./adjustments.js";
 import { createReservationsDomain, type ReservationsDomain } from "./reservations.js";
 import { releaseExpiredReservations } from "./sweeper.js";
 
@@ -24,6 +25,7 @@ export interface WarehouseDomain {
   warehouses: WarehousesDomain;
   stock: StockDomain;
   transfers: TransfersDomain;
+  adjustments: AdjustmentsDomain;
   reservations: ReservationsDomain;
   /** One sweeper batch at the domain's current time; how many reservations it released. */
   releaseExpired(batchSize: number): Promise<number>;
@@ -37,6 +39,7 @@ export function createWarehouseDomain(deps: WarehouseDomainDeps): WarehouseDomai
     warehouses: createWarehousesDomain({ repo, ownership, now }),
     stock: createStockDomain({ repo, ownership, now }),
     transfers: createTransfersDomain({ repo, ownership, locks, now }),
+    adjustments: createAdjustmentsDomain({ repo, ownership, locks, now }),
     reservations: createReservationsDomain({ repo, locks, now, afterAllocate: deps.afterAllocate }),
     releaseExpired: (batchSize) => releaseExpiredReservations(repo, { now: now(), batchSize }),
   };

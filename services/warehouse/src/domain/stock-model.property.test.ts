@@ -5,6 +5,7 @@ import { newId } from "@wms/db";
 import { assertLedgerMatchesLevels } from "../test-support/ledger.js";
 import { sellerWorld, useTestDomain } from "../test-support/fixtures.js";
 import { byLevel, planAllocations, type PlannedAllocation } from "./allocation.js";
+import type { AdjustInput, StockChange } from "./adjustments.js";
 
 // Random sequences of every stock operation, run against the database and against a model in
 // memory: after each step the levels, the availability and the outcome must agree with the
@@ -18,6 +19,7 @@ type Command =
   | { op: "add"; w: number; p: number; q: number }
   | { op: "transfer"; from: number; to: number; p: number; q: number }
   | { op: "status"; w: number; active: boolean }
+  | { op: "adjust"; w: number; p: number; change: StockChange; replay: boolean }
   | { op: "reserve"; lines: Array<{ p: number; q: number }>; minutes: number; reuse: number | null }
   | { op: "commit" | "release"; pick: number }
   | { op: "tick" }
@@ -26,11 +28,25 @@ type Command =
 const wh = fc.integer({ min: 0, max: W - 1 });
 const pr = fc.integer({ min: 0, max: P - 1 });
 // Weighted so that sequences build stock and then reserve, settle and expire it often, and
-// switch warehouses off often enough that adds and transfers into inactive ones come up.
+// switch warehouses off often enough that adds and transfers into inactive ones come up;
+// adjustments (by a delta or to a count, replayed now and then) often enough to hit reserved units.
 const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ op: fc.constant("add" as const), w: wh, p: pr, q: fc.integer({ min: 1, max: 20 }) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant("transfer" as const), from: wh, to: wh, p: pr, q: fc.integer({ min: 1, max: 15 }) }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant("status" as const), w: wh, active: fc.boolean() }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant("adjust" as const),
+      w: wh,
+      p: pr,
+      change: fc.oneof(
+        fc.record({ kind: fc.constant("delta" as const), delta: fc.integer({ min: -15, max: 15 }).filter((d) => d !== 0) }),
+        fc.record({ kind: fc.constant("counted" as const), countedOnHand: fc.integer({ min: 0, max: 30 }) }),
+      ),
+      replay: fc.boolean(),
+    }),
+  },
   {
     weight: 4,
     arbitrary: fc.record({
@@ -63,6 +79,8 @@ async function run(commands: Command[]): Promise<void> {
   const active = warehouses.map(() => true);
   const reservations = new Map<string, ModelReservation>();
   const ids: string[] = [];
+  /** The last adjustment that went through, and its answer: what a replay must give back. */
+  let lastAdjustment: { request: AdjustInput; movementId: string } | undefined;
   const level = (w: string, p: string) => levels.get(`${w}/${p}`) ?? { onHand: 0, reserved: 0 };
   const change = (w: string, p: string, onHand: number, reserved: number) => {
     const l = level(w, p);
@@ -88,6 +106,25 @@ async function run(commands: Command[]): Promise<void> {
       if (expected === "ok") {
         change(from, p, -c.q, 0);
         change(to, p, c.q, 0);
+      }
+    } else if (c.op === "adjust") {
+      // Any warehouse, active or not; on_hand never below reserved; a replay changes nothing.
+      if (c.replay && lastAdjustment) {
+        const again = await t.domain.adjustments.adjustStock(world.sellerId, lastAdjustment.request);
+        expect(again.movement.movementId).toBe(lastAdjustment.movementId);
+      } else {
+        const [w, p] = [warehouses[c.w]!, products[c.p]!];
+        const request: AdjustInput = { warehouseId: w, productId: p, change: c.change, reason: "COUNT_CORRECTION", note: "", idempotencyKey: newId() };
+        const before = level(w, p);
+        const target = c.change.kind === "delta" ? before.onHand + c.change.delta : c.change.countedOnHand;
+        const got = await t.domain.adjustments.adjustStock(world.sellerId, request).then((v) => v, (e: unknown) => e);
+        if (target < before.reserved) {
+          expect(got).toMatchObject({ reason: "BELOW_RESERVED" });
+        } else {
+          expect(got).toMatchObject({ level: { onHand: target, reserved: before.reserved }, movement: { kind: "ADJUSTMENT", quantity: target - before.onHand } });
+          change(w, p, target - before.onHand, 0);
+          lastAdjustment = { request, movementId: (got as { movement: { movementId: string } }).movement.movementId };
+        }
       }
     } else if (c.op === "status") {
       await t.domain.warehouses.setWarehouseStatus(world.sellerId, { warehouseId: warehouses[c.w]!, status: c.active ? "ACTIVE" : "INACTIVE" });
@@ -171,7 +208,7 @@ async function run(commands: Command[]): Promise<void> {
 }
 
 describe("stock model", () => {
-  it("agrees with the database after every step of random add/transfer/status/reserve/commit/release/tick/sweep sequences", async () => {
+  it("agrees with the database after every step of random add/transfer/status/adjust/reserve/commit/release/tick/sweep sequences", async () => {
     await fc.assert(fc.asyncProperty(fc.array(command, { minLength: 5, maxLength: 30 }), run), { numRuns: 12 });
     // The whole database, every world of every run, once at the end.
     await assertLedgerMatchesLevels(t.db);

@@ -2,7 +2,7 @@ import { errors, Validator } from "@wms/errors";
 import { newId, readPage, withTransactionRetry, type Page } from "@wms/db";
 import type { LevelView, WarehouseRepo } from "../db/repo.js";
 import type { StockMovementRow } from "../db/schema/stock-movements.js";
-import { IDEMPOTENCY_KEY_MAX, idempotencyKeyReused, isId, QUANTITY_MAX, warehouseInactive } from "./common.js";
+import { IDEMPOTENCY_KEY_MAX, idempotencyKeyReused, isId, ON_HAND_MAX, onHandLimitExceeded, QUANTITY_MAX, warehouseInactive } from "./common.js";
 import type { LookupOptions } from "./catalog.js";
 import type { Ownership } from "./ownership.js";
 
@@ -63,7 +63,9 @@ export function createStockDomain(deps: { repo: WarehouseRepo; ownership: Owners
           // warehouse row's share lock taken before the level's row: the order transfers use,
           // so a deactivation cannot commit between this check and the receipt's commit.
           if ((await tx.lockWarehouseStatus(warehouse.warehouseId)) !== "ACTIVE") throw warehouseInactive(warehouse.warehouseId);
-          await tx.addOnHand(warehouse.warehouseId, productId, quantity);
+          if (!(await tx.addOnHand(warehouse.warehouseId, productId, quantity))) {
+            throw onHandLimitExceeded(warehouse.warehouseId, productId, ON_HAND_MAX);
+          }
           await tx.insertMovements([
             { movementId: newId(), warehouseId: warehouse.warehouseId, productId, kind: "RECEIPT", quantity, referenceId: idempotencyKey, createTime: at },
           ]);

@@ -3,7 +3,16 @@ import { newId, withTransactionRetry } from "@wms/db";
 import type { LockManager } from "@wms/locks";
 import type { WarehouseRepo } from "../db/repo.js";
 import type { TransferRow } from "../db/schema/transfers.js";
-import { IDEMPOTENCY_KEY_MAX, idempotencyKeyReused, insufficientStock, QUANTITY_MAX, skuLockKey, warehouseInactive } from "./common.js";
+import {
+  IDEMPOTENCY_KEY_MAX,
+  idempotencyKeyReused,
+  insufficientStock,
+  ON_HAND_MAX,
+  onHandLimitExceeded,
+  QUANTITY_MAX,
+  skuLockKey,
+  warehouseInactive,
+} from "./common.js";
 import type { Ownership } from "./ownership.js";
 
 export interface TransferInput {
@@ -89,7 +98,7 @@ export function createTransfersDomain(deps: { repo: WarehouseRepo; ownership: Ow
             // opposite directions queue instead of deadlocking.
             await tx.lockLevels(productId, [from, to]);
             if (!(await tx.takeAvailable(from, productId, input.quantity))) throw insufficientStock(productId);
-            await tx.addOnHand(to, productId, input.quantity);
+            if (!(await tx.addOnHand(to, productId, input.quantity))) throw onHandLimitExceeded(to, productId, ON_HAND_MAX);
             const ledger = { productId, quantity: input.quantity, referenceId: transfer.transferId, createTime: at };
             await tx.insertMovements([
               { ...ledger, movementId: newId(), warehouseId: from, kind: "TRANSFER_OUT" },

@@ -9,7 +9,7 @@ const key = (warehouseId: string, productId: string) => `${warehouseId}/${produc
 
 /**
  * The ledger invariant (DESIGN §2): every level's on_hand and reserved equal the signed sum of
- * its movements, no level is negative or over-reserved, and every level's reserved equals what
+ * its movements (an ADJUSTMENT's quantity carries its own sign), no level is negative or over-reserved, and every level's reserved equals what
  * its HELD reservations hold. Throws listing every mismatch. `productIds` limits the check to
  * those products (a property test checking after every step of a growing database).
  */
@@ -21,7 +21,7 @@ export async function assertLedgerMatchesLevels(db: Database, productIds?: strin
     .select({
       warehouseId: stockMovements.warehouseId,
       productId: stockMovements.productId,
-      onHand: sql<string>`sum(case when ${stockMovements.kind} in ('RECEIPT', 'TRANSFER_IN') then ${stockMovements.quantity}
+      onHand: sql<string>`sum(case when ${stockMovements.kind} in ('RECEIPT', 'TRANSFER_IN', 'ADJUSTMENT') then ${stockMovements.quantity}
         when ${stockMovements.kind} in ('TRANSFER_OUT', 'COMMIT') then -${stockMovements.quantity} else 0 end)`,
       reserved: sql<string>`sum(case when ${stockMovements.kind} = 'RESERVE' then ${stockMovements.quantity}
         when ${stockMovements.kind} in ('RELEASE', 'COMMIT') then -${stockMovements.quantity} else 0 end)`,

@@ -43,3 +43,5 @@ export const stockMovements = warehouseSchema.table(
 );
 
 export type StockMovementRow = typeof stockMovements.$inferSelect;
+/** A row to append: the adjustment columns may be left out by every other kind. */
+export type NewStockMovementRow = typeof stockMovements.$inferInsert;
