@@ -4,7 +4,7 @@ import { DomainError, type ErrorKind } from "@wms/errors";
 import { newId } from "@wms/db";
 import { ProductServiceService } from "@wms/proto/product";
 import { ShopServiceService } from "@wms/proto/shop";
-import { ReservationStatus, WarehouseServiceService, WarehouseStatus } from "@wms/proto/warehouse";
+import { AdjustmentReason, ReservationStatus, StockMovementKind, WarehouseServiceService, WarehouseStatus } from "@wms/proto/warehouse";
 import { freePort, testServices } from "@wms/testing";
 import { shopService } from "@wms/shop-service";
 import { productService } from "@wms/product-service";
@@ -148,6 +148,22 @@ const rows: Row[] = [
     check: (r) => expect(r).toMatchObject({ transfer: { quantity: 2, productId: owner.productId } }),
   },
   {
+    rpc: "AdjustStock",
+    call: (t) =>
+      warehouses.adjustStock(
+        {
+          warehouseId: owner.warehouseIds[0],
+          productId: owner.productId,
+          change: { $case: "delta", value: -1 },
+          reason: AdjustmentReason.ADJUSTMENT_REASON_DAMAGED,
+          note: "",
+          idempotencyKey: newId(),
+        },
+        { bearerToken: t },
+      ),
+    check: (r) => expect(r).toMatchObject({ movement: { kind: StockMovementKind.STOCK_MOVEMENT_KIND_ADJUSTMENT, quantity: -1 } }),
+  },
+  {
     // After TransferStock: the owner's call switches off the warehouse TransferStock fills.
     rpc: "SetWarehouseStatus",
     call: (t) =>
@@ -168,6 +184,11 @@ const rows: Row[] = [
     rpc: "CreateProduct",
     call: (t) => products.createProduct({ shopId: owner.shopId, name: `Q ${newId()}`, description: "", priceCents: 250 }, { bearerToken: t }),
     check: (r) => expect(r).toMatchObject({ product: { shopId: owner.shopId, priceCents: 250 } }),
+  },
+  {
+    rpc: "UpdateProduct",
+    call: (t) => products.updateProduct({ productId: owner.productId, name: "", description: "", priceCents: 175 }, { bearerToken: t }),
+    check: (r) => expect(r).toMatchObject({ product: { productId: owner.productId, priceCents: 175 } }),
   },
   {
     rpc: "ReserveStock",
@@ -214,10 +235,17 @@ async function expectRefusedWithoutEffect(call: () => Promise<unknown>, allowed:
 
 // The snapshot must be able to see a change, or "changes nothing" would prove nothing.
 describe("the snapshot", () => {
+  let lastPrice = 100;
   const writes: [string, () => Promise<unknown>][] = [
     ["stock received", () => warehouses.addStock({ warehouseId: owner.warehouseIds[1], productId: owner.productId, quantity: 1, idempotencyKey: newId() }, { bearerToken: owner.token })],
     ["a reservation held", () => warehouses.reserveStock(reserveRequest(newId(), other.productId), { bearerToken: service })],
     ["a product created", () => products.createProduct({ shopId: other.shopId, name: `R ${newId()}`, description: "", priceCents: 1 }, { bearerToken: other.token })],
+    ["a price changed", () => products.updateProduct({ productId: other.productId, name: "", description: "", priceCents: ++lastPrice }, { bearerToken: other.token })],
+    ["a stock count recorded", () =>
+      warehouses.adjustStock(
+        { warehouseId: other.warehouseIds[0], productId: other.productId, change: { $case: "delta", value: 1 }, reason: AdjustmentReason.ADJUSTMENT_REASON_FOUND, note: "", idempotencyKey: newId() },
+        { bearerToken: other.token },
+      )],
     ["a warehouse renamed", () => warehouses.updateWarehouse({ warehouseId: other.warehouseIds[1], name: `N ${newId()}`, location: "" }, { bearerToken: other.token })],
   ];
   it.each(writes)("sees %s", async (_name, write) => {
@@ -245,6 +273,16 @@ describe("mixed ownership", () => {
       warehouses.addStock({ warehouseId: owner.warehouseIds[0], productId: other.productId, quantity: 1, idempotencyKey: newId() }, { bearerToken: owner.token })],
     ["AddStock of an own product into another seller's warehouse", () =>
       warehouses.addStock({ warehouseId: other.warehouseIds[0], productId: owner.productId, quantity: 1, idempotencyKey: newId() }, { bearerToken: owner.token })],
+    ["AdjustStock of another seller's product in an own warehouse", () =>
+      warehouses.adjustStock(
+        { warehouseId: owner.warehouseIds[0], productId: other.productId, change: { $case: "countedOnHand", value: 0 }, reason: AdjustmentReason.ADJUSTMENT_REASON_LOST, note: "", idempotencyKey: newId() },
+        { bearerToken: owner.token },
+      )],
+    ["AdjustStock of an own product in another seller's warehouse", () =>
+      warehouses.adjustStock(
+        { warehouseId: other.warehouseIds[0], productId: owner.productId, change: { $case: "countedOnHand", value: 0 }, reason: AdjustmentReason.ADJUSTMENT_REASON_LOST, note: "", idempotencyKey: newId() },
+        { bearerToken: owner.token },
+      )],
     ["TransferStock out of another seller's warehouse", () =>
       warehouses.transferStock(
         { fromWarehouseId: other.warehouseIds[0], toWarehouseId: owner.warehouseIds[0], productId: other.productId, quantity: 1, idempotencyKey: newId() },

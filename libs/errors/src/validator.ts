@@ -16,16 +16,16 @@ export class Validator {
     return this.check(value.trim() !== "", field, "must not be empty");
   }
 
-  maxLength(value: string, max: number, field: string): this {
-    return this.check(value.length <= max, field, `must be at most ${max} characters`);
-  }
-
   /**
-   * Free text: at most `max` characters and no control characters but tab and line breaks.
-   * NUL in particular: PostgreSQL cannot store it in text, so it must be refused here.
+   * Text: at most `max` characters and no control characters but tab and line breaks. NUL in
+   * particular: PostgreSQL cannot store it in text, so it must be refused before any query.
    */
   text(value: string, max: number, field: string): this {
-    return this.maxLength(value, max, field).check(!CONTROL_CHARACTERS.test(value), field, "must not contain control characters");
+    return this.check(value.length <= max, field, `must be at most ${max} characters`).check(
+      !CONTROL_CHARACTERS.test(value),
+      field,
+      "must not contain control characters",
+    );
   }
 
   positiveInt(value: number, field: string, max = Number.MAX_SAFE_INTEGER): this {

@@ -2,8 +2,13 @@ import { isId } from "@wms/db";
 import { errors, Validator, type FieldViolation } from "@wms/errors";
 import type { PeerCallOptions, ProductCatalog } from "./ports.js";
 
-export const MAX_LINES = 100;
-export const MAX_QUANTITY = 10_000;
+export const MAX_LINES = 500;
+/**
+ * Units of one product in one order: as many as one warehouse can hold, so a line is never
+ * refused for its size while the stock could serve it. More than is available is the
+ * warehouse's INSUFFICIENT_STOCK, not a malformed request.
+ */
+export const MAX_QUANTITY = 1_000_000_000;
 export const MAX_IDEMPOTENCY_KEY = 200;
 
 export interface CheckoutLineInput {
@@ -30,7 +35,7 @@ export function validateCheckout(items: CheckoutLineInput[], idempotencyKey: str
   const v = new Validator()
     .check(items.length > 0, "items", "must contain at least one item")
     .check(items.length <= MAX_LINES, "items", `must contain at most ${MAX_LINES} items`)
-    .maxLength(idempotencyKey, MAX_IDEMPOTENCY_KEY, "idempotency_key");
+    .text(idempotencyKey, MAX_IDEMPOTENCY_KEY, "idempotency_key");
   const merged = new Map<string, CheckoutLine>();
   items.slice(0, MAX_LINES).forEach((item, index) => {
     const productOk = isId(item.productId);
@@ -49,6 +54,16 @@ export function validateCheckout(items: CheckoutLineInput[], idempotencyKey: str
   }
   v.throwIfInvalid();
   return [...merged.values()];
+}
+
+/**
+ * Whether a stored order is the one these merged lines would make: the same products in the
+ * same quantities (line order aside). A key reused for another cart must not return it.
+ */
+export function sameCart(items: Array<{ productId: string; quantity: number }>, lines: CheckoutLine[]): boolean {
+  if (items.length !== lines.length) return false;
+  const wanted = new Map(lines.map((l) => [l.productId, l.quantity]));
+  return items.every((item) => wanted.get(item.productId.toLowerCase()) === item.quantity);
 }
 
 /** Today's prices, in one call; an unknown product is a field violation on its first line. */

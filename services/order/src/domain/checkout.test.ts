@@ -41,18 +41,18 @@ describe("checkout", () => {
     const bad = await rejection(
       t.orders.checkout({
         userId: newId(),
-        items: [{ productId: "nope", quantity: 1 }, { productId: p1, quantity: 0 }, { productId: p2, quantity: 10_001 }],
+        items: [{ productId: "nope", quantity: 1 }, { productId: p1, quantity: 0 }, { productId: p2, quantity: 1_000_000_001 }],
         idempotencyKey: "k".repeat(201),
       }),
     );
     expect(bad.kind).toBe("INVALID_ARGUMENT");
     expect(bad.fieldViolations.map((v) => v.field)).toEqual(["idempotency_key", "items[0].product_id", "items[1].quantity", "items[2].quantity"]);
     expect((await rejection(t.orders.checkout({ userId: newId(), items: [], idempotencyKey: "" }))).fieldViolations[0]?.field).toBe("items");
-    const tooMany = Array.from({ length: 101 }, () => ({ productId: p1, quantity: 1 }));
+    const tooMany = Array.from({ length: 501 }, () => ({ productId: p1, quantity: 1 }));
     expect((await rejection(t.orders.checkout({ userId: newId(), items: tooMany, idempotencyKey: "" }))).fieldViolations).toEqual([
-      { field: "items", description: "must contain at most 100 items" },
+      { field: "items", description: "must contain at most 500 items" },
     ]);
-    const merged = await rejection(t.orders.checkout({ userId: newId(), items: [{ productId: p1, quantity: 6000 }, { productId: p1, quantity: 6000 }], idempotencyKey: "" }));
+    const merged = await rejection(t.orders.checkout({ userId: newId(), items: [{ productId: p1, quantity: 600_000_000 }, { productId: p1, quantity: 600_000_000 }], idempotencyKey: "" }));
     expect(merged.fieldViolations.map((v) => v.field)).toEqual(["items[0].quantity"]);
     const unknown = await rejection(t.orders.checkout({ userId: newId(), items: [{ productId: p1, quantity: 1 }, { productId: newId(), quantity: 1 }], idempotencyKey: "" }));
     expect(unknown.kind).toBe("INVALID_ARGUMENT");
@@ -85,6 +85,43 @@ describe("checkout", () => {
     // Another buyer's key is theirs alone.
     const other = await t.orders.checkout({ ...input, userId: newId() });
     expect(other.orderId).not.toBe(again.orderId);
+  });
+
+  it("refuses a key reused for another cart, and accepts the same cart in another line order", async () => {
+    const buyer = newId();
+    const first = await t.orders.checkout({ userId: buyer, items: [{ productId: p1, quantity: 1 }, { productId: p2, quantity: 1 }], idempotencyKey: "cart" });
+    const reordered = await t.orders.checkout({ userId: buyer, items: [{ productId: p2, quantity: 1 }, { productId: p1, quantity: 1 }], idempotencyKey: "cart" });
+    expect(reordered.orderId).toBe(first.orderId);
+    const before = await t.database.rowCount();
+    const others = [
+      [{ productId: p1, quantity: 2 }, { productId: p2, quantity: 1 }],
+      [{ productId: p1, quantity: 1 }],
+      [{ productId: p1, quantity: 1 }, { productId: p2, quantity: 1 }, { productId: p3, quantity: 1 }],
+    ];
+    for (const items of others) {
+      const err = await rejection(t.orders.checkout({ userId: buyer, items, idempotencyKey: "cart" }));
+      expect(err).toMatchObject({ kind: "FAILED_PRECONDITION", reason: "IDEMPOTENCY_KEY_REUSED", metadata: { orderId: first.orderId } });
+    }
+    expect(await t.database.rowCount()).toBe(before);
+  });
+
+  it("refuses another cart racing the first for one key: one order, the other IDEMPOTENCY_KEY_REUSED", async () => {
+    const buyer = newId();
+    const carts = Array.from({ length: 6 }, (_, i) => [{ productId: p2, quantity: 1 + (i % 2) }]);
+    const results = await Promise.allSettled(carts.map((items) => t.orders.checkout({ userId: buyer, items, idempotencyKey: "race" })));
+    const orders = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+    const refusals = results.flatMap((r) => (r.status === "rejected" ? [(r.reason as { reason?: string }).reason] : []));
+    expect(new Set(orders.map((o) => o.orderId)).size).toBe(1);
+    expect(orders.length + refusals.length).toBe(6);
+    // Whichever cart won, every request for the other one was refused.
+    const wonQuantity = orders[0]!.items[0]!.quantity;
+    expect(orders.length).toBe(carts.filter((c) => c[0]!.quantity === wonQuantity).length);
+    expect(new Set(refusals)).toEqual(new Set(["IDEMPOTENCY_KEY_REUSED"]));
+  });
+
+  it("takes a line as large as the limit and answers INSUFFICIENT_STOCK when stock cannot serve it", async () => {
+    const err = await rejection(t.orders.checkout({ userId: newId(), items: [{ productId: p1, quantity: 1_000_000_000 }], idempotencyKey: "" }));
+    expect([err.kind, err.reason]).toEqual(["FAILED_PRECONDITION", "INSUFFICIENT_STOCK"]);
   });
 
   it("releases a reservation whose reply was lost, then fails the order", async () => {

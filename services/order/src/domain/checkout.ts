@@ -6,7 +6,7 @@ import { ReservationStatus, type Allocation } from "@wms/proto/warehouse";
 import { IDEMPOTENCY_CONSTRAINT, type OrderRecord, type OrderRepo } from "../db/repo.js";
 import type { StoredAllocation } from "../db/schema/order-items.js";
 import { isVisible } from "../mapping.js";
-import { priceLines, totalCents, validateCheckout, type CheckoutLineInput } from "./checkout-request.js";
+import { priceLines, sameCart, totalCents, validateCheckout, type CheckoutLine, type CheckoutLineInput } from "./checkout-request.js";
 import { reasonOf, reservedNothing, type Clock, type ProductCatalog, type WarehouseReservations } from "./ports.js";
 
 export interface CheckoutInput {
@@ -44,7 +44,7 @@ export function createCheckout(deps: CheckoutDeps): (input: CheckoutInput) => Pr
     const key = input.idempotencyKey === "" ? null : input.idempotencyKey;
     if (key !== null) {
       const existing = await repo.findByIdempotencyKey(input.userId, key);
-      if (existing) return resume(existing, input.deadline);
+      if (existing) return resume(sameOrderAs(existing, lines), input.deadline);
     }
     const priced = await priceLines(deps.catalog, lines, { deadline: input.deadline });
     const total = totalCents(priced);
@@ -67,13 +67,23 @@ export function createCheckout(deps: CheckoutDeps): (input: CheckoutInput) => Pr
         if (key === null || !isUniqueViolation(err, IDEMPOTENCY_CONSTRAINT)) throw err;
         // A concurrent duplicate got the key first: finish (or return) its order instead.
         const existing = await repo.findByIdempotencyKey(input.userId, key);
-        if (existing) return resume(existing, input.deadline);
+        if (existing) return resume(sameOrderAs(existing, lines), input.deadline);
         // It failed and freed the key in between: this call may try again with it.
         if (attempt >= INSERT_ATTEMPTS) throw errors.aborted("CHECKOUT_CONFLICT", "a concurrent checkout with this key is in progress; try again");
         continue;
       }
       return reserve(order, input.deadline);
     }
+  }
+
+  /** The order a key already made, if this request asks for the same cart; else IDEMPOTENCY_KEY_REUSED. */
+  function sameOrderAs(existing: OrderRecord, lines: CheckoutLine[]): OrderRecord {
+    if (!sameCart(existing.items, lines)) {
+      throw errors.failedPrecondition("IDEMPOTENCY_KEY_REUSED", "this idempotency_key was already used for a checkout of other items", {
+        orderId: existing.orderId,
+      });
+    }
+    return existing;
   }
 
   /** An order found by its key: a PENDING one is driven on (the warehouse is idempotent), others are answered as they are. */

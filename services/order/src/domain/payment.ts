@@ -49,7 +49,7 @@ export function createPayment(deps: PaymentDeps) {
   }
 
   async function payOrder(input: PayInput): Promise<OrderRecord> {
-    new Validator().maxLength(input.paymentReference, MAX_PAYMENT_REFERENCE, "payment_reference").throwIfInvalid();
+    new Validator().text(input.paymentReference, MAX_PAYMENT_REFERENCE, "payment_reference").throwIfInvalid();
     const order = await findOwned(repo, input.userId, input.orderId);
     if (order.status === "PAID" && input.paymentReference !== "") {
       // A retried payment (same reference) gets its order back. An order found paid by the

@@ -75,8 +75,8 @@ export function createProductsDomain(deps: {
       const trimmedDescription = description.trim();
       new Validator()
         .required(trimmedName, "name")
-        .maxLength(trimmedName, PRODUCT_NAME_MAX, "name")
-        .maxLength(trimmedDescription, PRODUCT_DESCRIPTION_MAX, "description")
+        .text(trimmedName, PRODUCT_NAME_MAX, "name")
+        .text(trimmedDescription, PRODUCT_DESCRIPTION_MAX, "description")
         .positiveInt(priceCents, "price_cents", PRICE_CENTS_MAX)
         .throwIfInvalid();
       try {

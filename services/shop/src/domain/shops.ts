@@ -19,8 +19,8 @@ export function createShopsDomain(deps: { repo: ShopRepo; now?: () => Date }): S
     async createShop({ ownerUserId, name, description }) {
       new Validator()
         .required(name, "name")
-        .maxLength(name, SHOP_NAME_MAX, "name")
-        .maxLength(description, SHOP_DESCRIPTION_MAX, "description")
+        .text(name, SHOP_NAME_MAX, "name")
+        .text(description, SHOP_DESCRIPTION_MAX, "description")
         .throwIfInvalid();
       return deps.repo.insert({ shopId: newId(), ownerUserId, name: name.trim(), description: description.trim(), createTime: now() });
     },

@@ -23,6 +23,9 @@ export interface Registration {
   shop?: CreatedShop;
 }
 
+/** The longest email (RFC 5321), and so the longest login. */
+const LOGIN_MAX = 254;
+
 export interface UsersDomain {
   register(input: RegistrationInput): Promise<Registration>;
   login(login: string, password: string): Promise<{ token: string; expireTime: Date; user: UserRow }>;
@@ -72,7 +75,7 @@ export function createUsersDomain(deps: {
     },
 
     async login(login, password) {
-      new Validator().required(login, "login").required(password, "password").throwIfInvalid();
+      new Validator().required(login, "login").text(login, LOGIN_MAX, "login").required(password, "password").throwIfInvalid();
       const found = await deps.repo.findByLogin(login.trim());
       const ok = await verifyPassword(password, found?.passwordHash ?? (await decoyHash));
       if (!found || !ok) throw errors.unauthenticated("the login or the password is wrong", "INVALID_CREDENTIALS");

@@ -26,8 +26,8 @@ export function validateRegistration(input: RegistrationInput): void {
   if (input.phone !== "") v.check(isPhone(input.phone), "phone", "must be 8 to 15 digits, optionally with a leading +");
   v.check(input.password.length >= PASSWORD_MIN, "password", `must be at least ${PASSWORD_MIN} characters`);
   v.check(input.password.length <= PASSWORD_MAX, "password", `must be at most ${PASSWORD_MAX} characters`);
-  v.maxLength(input.shopName, 120, "shop_name");
-  v.maxLength(input.shopDescription, 2000, "shop_description");
+  v.text(input.shopName, 120, "shop_name");
+  v.text(input.shopDescription, 2000, "shop_description");
   v.check(input.shopName.trim() !== "" || input.shopDescription === "", "shop_name", "is required with a shop_description");
   v.throwIfInvalid();
 }

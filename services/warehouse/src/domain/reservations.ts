@@ -157,7 +157,7 @@ export function createReservationsDomain(deps: ReservationsDeps): ReservationsDo
 function requireReservationId(reservationId: string): void {
   new Validator()
     .required(reservationId, "reservation_id")
-    .maxLength(reservationId, RESERVATION_ID_MAX, "reservation_id")
+    .text(reservationId, RESERVATION_ID_MAX, "reservation_id")
     .throwIfInvalid();
 }
 
@@ -165,7 +165,7 @@ function requireReservationId(reservationId: string): void {
 function validateReservation(input: ReserveInput, now: Date): { lines: ReservationLineInput[]; expireTime: Date } {
   const v = new Validator()
     .required(input.reservationId, "reservation_id")
-    .maxLength(input.reservationId, RESERVATION_ID_MAX, "reservation_id")
+    .text(input.reservationId, RESERVATION_ID_MAX, "reservation_id")
     .check(input.lines.length > 0, "lines", "must not be empty")
     .check(input.lines.length <= RESERVATION_LINES_MAX, "lines", `at most ${RESERVATION_LINES_MAX} lines`)
     .check(input.expireTime !== undefined, "expire_time", "must be set")

@@ -27,7 +27,7 @@ export interface StockDomain {
     callerId: string,
     filter: { warehouseId: string; productId: string; beforeId?: string; limit: number; deadline?: Date },
   ): Promise<Page<StockMovementRow>>;
-  /** Available units over active warehouses, one entry per distinct id in request order; unknown ids 0. */
+  /** Available units over active warehouses, one entry per distinct id in request order; unknown ids 0, malformed ones INVALID_ARGUMENT. */
   getAvailability(productIds: string[]): Promise<Array<{ productId: string; availableQuantity: number }>>;
 }
 
@@ -38,7 +38,7 @@ export function createStockDomain(deps: { repo: WarehouseRepo; ownership: Owners
       new Validator()
         .positiveInt(quantity, "quantity", QUANTITY_MAX)
         .required(idempotencyKey, "idempotency_key")
-        .maxLength(idempotencyKey, IDEMPOTENCY_KEY_MAX, "idempotency_key")
+        .text(idempotencyKey, IDEMPOTENCY_KEY_MAX, "idempotency_key")
         .throwIfInvalid();
       const warehouse = await ownership.requireWarehouse(callerId, warehouseId, { deadline });
       await ownership.requireProduct(callerId, rawProductId, { deadline });
@@ -100,10 +100,13 @@ export function createStockDomain(deps: { repo: WarehouseRepo; ownership: Owners
       if (productIds.length > AVAILABILITY_MAX_IDS) {
         throw errors.invalidArgument([{ field: "product_ids", description: `at most ${AVAILABILITY_MAX_IDS} ids` }]);
       }
+      // A malformed id is a mistake to report, not a product with nothing available.
+      const v = new Validator();
+      productIds.forEach((id, i) => v.check(isId(id), `product_ids[${i}]`, "must be a product id"));
+      v.throwIfInvalid();
       const distinct = [...new Set(productIds)];
-      // Malformed ids cannot have stock: they answer 0 without reaching the database.
-      const totals = await repo.availability([...new Set(distinct.filter(isId).map((id) => id.toLowerCase()))]);
-      return distinct.map((productId) => ({ productId, availableQuantity: isId(productId) ? totals.get(productId.toLowerCase()) ?? 0 : 0 }));
+      const totals = await repo.availability([...new Set(distinct.map((id) => id.toLowerCase()))]);
+      return distinct.map((productId) => ({ productId, availableQuantity: totals.get(productId.toLowerCase()) ?? 0 }));
     },
   };
 }

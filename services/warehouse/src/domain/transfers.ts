@@ -49,7 +49,7 @@ export function createTransfersDomain(deps: { repo: WarehouseRepo; ownership: Ow
         .check(input.fromWarehouseId !== input.toWarehouseId, "to_warehouse_id", "must differ from from_warehouse_id")
         .positiveInt(input.quantity, "quantity", QUANTITY_MAX)
         .required(input.idempotencyKey, "idempotency_key")
-        .maxLength(input.idempotencyKey, IDEMPOTENCY_KEY_MAX, "idempotency_key")
+        .text(input.idempotencyKey, IDEMPOTENCY_KEY_MAX, "idempotency_key")
         .throwIfInvalid();
       const lookup = { deadline: input.deadline };
       const from = (await ownership.requireWarehouse(callerId, input.fromWarehouseId, lookup)).warehouseId;

@@ -151,12 +151,12 @@ describe("stock", () => {
 });
 
 describe("availability", () => {
-  it("answers 0 for unknown and malformed ids, once per distinct id, and refuses more than 500", async () => {
+  it("answers 0 for unknown ids, once per distinct id, and refuses malformed ids and more than 500", async () => {
     const unknown = newId();
-    expect(await t.domain.stock.getAvailability([unknown, "junk", unknown])).toEqual([
-      { productId: unknown, availableQuantity: 0 },
-      { productId: "junk", availableQuantity: 0 },
-    ]);
+    expect(await t.domain.stock.getAvailability([unknown, unknown])).toEqual([{ productId: unknown, availableQuantity: 0 }]);
+    const malformed = await rejection(t.domain.stock.getAvailability([unknown, "junk", "abc"]));
+    expect(malformed).toMatchObject({ kind: "INVALID_ARGUMENT" });
+    expect(malformed.fieldViolations.map((v) => v.field)).toEqual(["product_ids[1]", "product_ids[2]"]);
     expect(await t.domain.stock.getAvailability([])).toEqual([]);
     const tooMany = await rejection(t.domain.stock.getAvailability(Array.from({ length: 501 }, () => newId())));
     expect(tooMany.fieldViolations.map((v) => v.field)).toEqual(["product_ids"]);

@@ -42,8 +42,8 @@ export function createWarehousesDomain(deps: { repo: WarehouseRepo; ownership: O
       const trimmedLocation = location.trim();
       new Validator()
         .required(trimmedName, "name")
-        .maxLength(trimmedName, WAREHOUSE_NAME_MAX, "name")
-        .maxLength(trimmedLocation, WAREHOUSE_LOCATION_MAX, "location")
+        .text(trimmedName, WAREHOUSE_NAME_MAX, "name")
+        .text(trimmedLocation, WAREHOUSE_LOCATION_MAX, "location")
         .throwIfInvalid();
       await ownership.requireShop(callerId, shopId, { deadline });
       return repo.insertWarehouse({
@@ -70,8 +70,8 @@ export function createWarehousesDomain(deps: { repo: WarehouseRepo; ownership: O
       const trimmedName = name.trim();
       const trimmedLocation = location.trim();
       new Validator()
-        .maxLength(trimmedName, WAREHOUSE_NAME_MAX, "name")
-        .maxLength(trimmedLocation, WAREHOUSE_LOCATION_MAX, "location")
+        .text(trimmedName, WAREHOUSE_NAME_MAX, "name")
+        .text(trimmedLocation, WAREHOUSE_LOCATION_MAX, "location")
         .throwIfInvalid();
       const current = await ownership.requireWarehouse(callerId, warehouseId, { deadline });
       const changes: { name?: string; location?: string } = {};

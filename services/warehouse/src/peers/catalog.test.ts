@@ -4,7 +4,7 @@ import { CallContext } from "@wms/grpc";
 import { errors } from "@wms/errors";
 import { InProcessLockManager } from "@wms/locks";
 import { createLogger } from "@wms/logging";
-import { WarehouseStatus } from "@wms/proto/warehouse";
+import { AdjustmentReason, WarehouseStatus } from "@wms/proto/warehouse";
 import { createWarehouseRepo } from "../db/repo.js";
 import { createWarehouseDomain, type LookupOptions, type WarehouseDomain } from "../domain/index.js";
 import { openTestDatabase, sellerWorld, testDomain } from "../test-support/fixtures.js";
@@ -16,6 +16,7 @@ import { listStockMovements } from "../rpc/list-stock-movements.js";
 import { listWarehouses } from "../rpc/list-warehouses.js";
 import { setWarehouseStatus } from "../rpc/set-warehouse-status.js";
 import { transferStock } from "../rpc/transfer-stock.js";
+import { adjustStock } from "../rpc/adjust-stock.js";
 import { updateWarehouse } from "../rpc/update-warehouse.js";
 import { createPeerCatalog, type CatalogPeers } from "./catalog.js";
 
@@ -96,6 +97,15 @@ describe("peer catalog", () => {
       ["UpdateWarehouse", (d, ctx) => updateWarehouse(d)({ warehouseId: a, name: "Main", location: "" }, ctx), ["getShop"]],
       ["SetWarehouseStatus", (d, ctx) => setWarehouseStatus(d)({ warehouseId: a, status: WarehouseStatus.WAREHOUSE_STATUS_ACTIVE }, ctx), ["getShop"]],
       ["AddStock", (d, ctx) => addStock(d)({ warehouseId: a, productId, quantity: 1, idempotencyKey: "deadline" }, ctx), ["getShop", "batchGetProducts"]],
+      [
+        "AdjustStock",
+        (d, ctx) =>
+          adjustStock(d)(
+            { warehouseId: a, productId, change: { $case: "delta", value: 1 }, reason: AdjustmentReason.ADJUSTMENT_REASON_FOUND, note: "", idempotencyKey: "deadline" },
+            ctx,
+          ),
+        ["getShop", "batchGetProducts"],
+      ],
       [
         "TransferStock",
         (d, ctx) => transferStock(d)({ fromWarehouseId: a, toWarehouseId: b, productId, quantity: 1, idempotencyKey: "deadline" }, ctx),

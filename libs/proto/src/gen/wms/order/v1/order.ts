@@ -1479,8 +1479,9 @@ export const CancelOrderResponse: MessageFns<CancelOrderResponse> = {
  * Limits (a value out of range is INVALID_ARGUMENT naming the field): 1 to 500 lines per
  * order; 1 to 1,000,000,000 units per line (lines of one product are merged first, and the
  * merged quantity counts); the order total at most 9,007,199,254,740,991 cents;
- * idempotency_key and payment_reference at most 200 characters; every *_id field is an id
- * this API issued; page_size default 50, at most 500 (a larger value is treated as 500).
+ * idempotency_key and payment_reference at most 200 characters, no control characters;
+ * product ids must be ids this API issued (a malformed order_id is NOT_FOUND); page_size
+ * default 50, at most 500 (a larger value is treated as 500).
  * A line within the limits but larger than what is available is FAILED_PRECONDITION
  * INSUFFICIENT_STOCK, never INVALID_ARGUMENT.
  */

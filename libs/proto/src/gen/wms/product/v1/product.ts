@@ -1188,9 +1188,9 @@ export const BatchGetProductsResponse: MessageFns<BatchGetProductsResponse> = {
  *
  * Limits (a value out of range is INVALID_ARGUMENT naming the field): name 1 to 200
  * characters, description at most 5,000, no control characters other than tab and line
- * breaks; price_cents 1 to 1,000,000,000,000; every *_id field is an id this API issued;
- * page_size default 50, at most 500 (a larger value is treated as 500); BatchGetProducts at
- * most 500 ids.
+ * breaks; price_cents 1 to 1,000,000,000,000; a malformed shop_id filter is INVALID_ARGUMENT,
+ * a malformed id naming the product or shop of the call NOT_FOUND; page_size default 50, at
+ * most 500 (a larger value is treated as 500); BatchGetProducts at most 500 ids.
  */
 export type ProductServiceService = typeof ProductServiceService;
 export const ProductServiceService = {

@@ -731,8 +731,8 @@ export const ListShopsResponse: MessageFns<ListShopsResponse> = {
  *
  * Limits (a value out of range is INVALID_ARGUMENT naming the field): name 1 to 120
  * characters, description at most 2,000, no control characters other than tab and line
- * breaks; every *_id field is an id this API issued; page_size default 50, at most 500 (a
- * larger value is treated as 500).
+ * breaks; a malformed owner_user_id filter is INVALID_ARGUMENT, a malformed shop_id NOT_FOUND;
+ * page_size default 50, at most 500 (a larger value is treated as 500).
  */
 export type ShopServiceService = typeof ShopServiceService;
 export const ShopServiceService = {

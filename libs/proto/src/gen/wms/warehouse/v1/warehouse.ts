@@ -4173,7 +4173,8 @@ export const ReleaseReservationResponse: MessageFns<ReleaseReservationResponse> 
  *   ON_HAND_LIMIT_EXCEEDED, nothing changed);
  * - text: name 120 characters, location 200, note 500, idempotency_key 200; no control
  *   characters other than tab and line breaks;
- * - every *_id field is an id this API issued (a UUID): anything else is INVALID_ARGUMENT;
+ * - ids are UUIDs this API issued: a malformed one is INVALID_ARGUMENT in a filter or a list
+ *   of ids (GetAvailability), NOT_FOUND where it names the resource the call is about;
  * - page_size: default 50, at most 500 (a larger value is treated as 500);
  * - GetAvailability and ReserveStock: at most 500 product ids or lines.
  */
