@@ -1,6 +1,6 @@
 import { Client, credentials, Metadata, type ServiceError } from "@grpc/grpc-js";
-import { createFileRegistry, fromBinary, fromJson, toBinary, toJson, type FileRegistry, type JsonValue } from "@bufbuild/protobuf";
-import { FileDescriptorProtoSchema, type FileDescriptorProto } from "@bufbuild/protobuf/wkt";
+import { create, createFileRegistry, fromBinary, fromJson, toBinary, toJson, type FileRegistry, type JsonValue } from "@bufbuild/protobuf";
+import { FileDescriptorProtoSchema, FileDescriptorSetSchema, type FileDescriptorProto } from "@bufbuild/protobuf/wkt";
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 
 /**
@@ -107,7 +107,21 @@ export class ReflectionOnlyClient {
         if (!files.has(dep)) queue.push(...decode((await this.ask({ fileByFilename: dep })).files));
       }
     }
-    return { registry: createFileRegistry(root, (name) => files.get(name)), fileName: root.name };
+    // A set in dependency order: createFileRegistry(root, resolve) adds files in an order that
+    // breaks on shared imports (user.proto and the shop.proto it imports both import
+    // google/api/annotations.proto), so the order is worked out here, as grpcurl's library does.
+    const ordered: FileDescriptorProto[] = [];
+    const placed = new Set<string>();
+    const place = (name: string): void => {
+      const file = files.get(name);
+      if (!file) throw new Error(`reflection never returned ${name}`);
+      if (placed.has(name)) return;
+      placed.add(name);
+      for (const dep of file.dependency) place(dep);
+      ordered.push(file);
+    };
+    place(root.name);
+    return { registry: createFileRegistry(create(FileDescriptorSetSchema, { file: ordered })), fileName: root.name };
   }
 
   /** Calls `service/method` with a proto3 JSON request; the response comes back as proto3 JSON. */

@@ -3,12 +3,10 @@ import type { Database } from "@wms/db";
 import { adjustments, type AdjustmentRow } from "./schema/adjustments.js";
 import { ON_HAND_MAX, stockLevels } from "./schema/stock-levels.js";
 import { stockMovements, type StockMovementRow } from "./schema/stock-movements.js";
+import { levelKey } from "./stock-queries.js";
 
 /** Queries of AdjustStock: its idempotency record and the one level it corrects. */
 export function adjustmentQueries(db: Database) {
-  const levelKey = (warehouseId: string, productId: string) =>
-    and(eq(stockLevels.warehouseId, warehouseId), eq(stockLevels.productId, productId));
-
   return {
     /** Claims the key; undefined when this warehouse already has an adjustment with it. */
     async insertAdjustment(row: AdjustmentRow): Promise<AdjustmentRow | undefined> {

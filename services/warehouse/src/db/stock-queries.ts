@@ -15,7 +15,8 @@ export interface AvailableLevel {
   available: number;
 }
 
-const levelKey = (warehouseId: string, productId: string): SQL =>
+/** The WHERE of one (warehouse, product) level. */
+export const levelKey = (warehouseId: string, productId: string): SQL =>
   and(eq(stockLevels.warehouseId, warehouseId), eq(stockLevels.productId, productId)) as SQL;
 const available = sql<number>`${stockLevels.onHand} - ${stockLevels.reserved}`;
 const activeWarehouse = (db: Database, warehouseId: string) =>
