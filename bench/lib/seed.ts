@@ -37,14 +37,16 @@ export interface Catalog {
 }
 
 const PASSWORD = "bench-password-1";
+/** Setup calls are not measured: give them time on a busy machine (registration hashes passwords). */
+const setup = (bearerToken?: string) => ({ bearerToken, deadline: new Date(Date.now() + 120_000) });
 
 /** Every id made through the public API, as a shop would: a seller, a warehouse, products, stock, buyers. */
 export async function seedCatalog(c: MeshClients, o: { spreadSkus: number; buyers: number; sellOutStock: number; sweepStock: number }): Promise<Catalog> {
   const tag = randomBytes(4).toString("hex");
   const sellerEmail = `bench-seller-${tag}@example.com`;
-  await c.user.register({ email: sellerEmail, phone: `+9${Date.now() % 1e10}1`, password: PASSWORD, shopName: `Bench ${tag}`, shopDescription: "" });
-  const seller = await c.user.login({ login: sellerEmail, password: PASSWORD });
-  const as = { bearerToken: seller.accessToken };
+  await c.user.register({ email: sellerEmail, phone: `+9${Date.now() % 1e10}1`, password: PASSWORD, shopName: `Bench ${tag}`, shopDescription: "" }, setup());
+  const seller = await c.user.login({ login: sellerEmail, password: PASSWORD }, setup());
+  const as = setup(seller.accessToken);
   const { shops } = await c.shop.listShops({ ownerUserId: seller.user!.userId, pageSize: 1, pageToken: "" }, as);
   const shopId = shops[0]!.shopId;
   const { warehouse } = await c.warehouse.createWarehouse({ shopId, name: "Bench main", location: "Bench" }, as);
@@ -62,8 +64,8 @@ export async function seedCatalog(c: MeshClients, o: { spreadSkus: number; buyer
 
   const buyerTokens = await inBatches(Array.from({ length: o.buyers }, (_, i) => i), 4, async (i) => {
     const email = `bench-buyer-${tag}-${i}@example.com`;
-    await c.user.register({ email, phone: `+8${(Date.now() % 1e9) * 100 + i}`, password: PASSWORD, shopName: "", shopDescription: "" });
-    return (await c.user.login({ login: email, password: PASSWORD })).accessToken;
+    await c.user.register({ email, phone: `+8${(Date.now() % 1e9) * 100 + i}`, password: PASSWORD, shopName: "", shopDescription: "" }, setup());
+    return (await c.user.login({ login: email, password: PASSWORD }, setup())).accessToken;
   });
   return { sellerToken: seller.accessToken, warehouseId, products: { hot, spread, sellOut, sweep }, buyerTokens };
 }
