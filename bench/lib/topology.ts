@@ -28,6 +28,8 @@ export interface MeshOptions {
   dataDir: string;
   /** Extra node flags (e.g. --cpu-prof) and env for every process. */
   nodeFlags?: string[];
+  /** TypeScript modules loaded before the entry point (after tsx), e.g. the trace hooks. */
+  preload?: string[];
   env?: NodeJS.ProcessEnv;
 }
 
@@ -62,7 +64,7 @@ async function startOneProcess(o: MeshOptions): Promise<RunningMesh> {
   delete env.PORT;
   // `npm start` is `tsx services/mesh.ts`; `node --import tsx` is the same loader without the
   // tsx CLI's relaying parent process, so the pid measured is the one doing the work.
-  const args = [...(o.nodeFlags ?? []), "--import", "tsx", "services/mesh.ts"];
+  const args = [...(o.nodeFlags ?? []), "--import", "tsx", ...(o.preload ?? []).flatMap((m) => ["--import", m]), "services/mesh.ts"];
   const logFile = join(o.logDir, "mesh.log");
   const child = await spawnUntilReady("mesh", args, env, logFile, /WMS mesh ready/);
   const stop = () => stopChild(child);

@@ -48,8 +48,8 @@ const fresh = (): TraceCounts => ({
 let counts = fresh();
 const bump = (m: Record<string, number>, k: string, n = 1) => (m[k] = (m[k] ?? 0) + n);
 
-// Statement texts by prepared-statement name (names are unique per pool), and the pool behind each socket.
-const preparedText = new Map<string, string>();
+// Statement texts by name on each connection (the unnamed one "" is reused by every statement), and the pool behind each socket.
+const preparedText = new WeakMap<net.Socket, Map<string, string>>();
 const socketOwner = new WeakMap<net.Socket, string>();
 // Statements parsed on a socket and not yet bound: a Bind without its own Parse reuses a prepared statement.
 const parsedUnbound = new WeakMap<net.Socket, Set<string>>();
@@ -72,6 +72,8 @@ function recordPg(socket: net.Socket, buf: Buffer): void {
   counts.pg.writes += 1;
   const parsed = parsedUnbound.get(socket) ?? new Set<string>();
   parsedUnbound.set(socket, parsed);
+  const texts = preparedText.get(socket) ?? new Map<string, string>();
+  preparedText.set(socket, texts);
   for (const m of decodePgFrontend(buf)) {
     const by = socketOwner.get(socket) ?? "?";
     switch (m.type) {
@@ -81,12 +83,12 @@ function recordPg(socket: net.Socket, buf: Buffer): void {
       case "parse":
         counts.pg.parse += 1;
         if (m.statement !== "") counts.pg.parseNamed += 1;
-        preparedText.set(m.statement, m.sql);
+        texts.set(m.statement, m.sql);
         parsed.add(m.statement);
         break;
       case "bind": {
         counts.pg.bind += 1;
-        counts.pg.statements.push({ by, sql: preparedText.get(m.statement) ?? "?", reusedPrepared: !parsed.has(m.statement) });
+        counts.pg.statements.push({ by, sql: texts.get(m.statement) ?? "?", reusedPrepared: !parsed.has(m.statement) });
         parsed.delete(m.statement);
         break;
       }
