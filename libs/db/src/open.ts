@@ -7,6 +7,7 @@ import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { alwaysPrepared } from "./prepared.js";
 
 /** What services query through: the same drizzle API on PostgreSQL and on embedded PGlite. */
 export type Database = PgDatabase<PgQueryResultHKT>;
@@ -50,7 +51,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
       connection: { application_name: `wms-${opts.service}` },
     });
     return {
-      db: drizzlePostgres(client) as unknown as Database,
+      db: drizzlePostgres(alwaysPrepared(client)) as unknown as Database,
       embedded: false,
       exclusively: (name, work) => withAdvisoryLock(opts.url as string, name, work),
       close: () => client.end({ timeout: 5 }),
