@@ -31,3 +31,50 @@ describe("tokens", () => {
     expect(await verifier.verify("")).toBeUndefined();
   });
 });
+
+describe("verified tokens are remembered until they expire", () => {
+  it("answers a token again from memory, and refuses it once its exp has passed", async () => {
+    let now = Date.now();
+    const clock = () => new Date(now);
+    const cached = new TokenVerifier(userKeys.publicKey, serviceKeys.publicKey, { now: clock });
+    const { token } = await new TokenIssuer(userKeys.privateKey, clock).issueUserToken("u2", "buyer", 5_000);
+    const verifications = countVerifications();
+    expect(await cached.verify(token)).toEqual({ kind: "user", userId: "u2", role: "buyer" });
+    expect(await cached.verify(token)).toEqual({ kind: "user", userId: "u2", role: "buyer" });
+    expect(verifications.stop()).toBe(1);
+    now += 6_000;
+    expect(await cached.verify(token)).toBeUndefined();
+  });
+
+  it("never remembers a refusal, and keeps at most cacheSize tokens", async () => {
+    const small = new TokenVerifier(userKeys.publicKey, serviceKeys.publicKey, { cacheSize: 1 });
+    const { token: forged } = await services.issueUserToken("u1", "seller", 60_000);
+    expect(await small.verify(forged)).toBeUndefined();
+    expect(await small.verify(forged)).toBeUndefined();
+    const { token: a } = await users.issueUserToken("a", "buyer", 60_000);
+    const { token: b } = await users.issueUserToken("b", "buyer", 60_000);
+    const verifications = countVerifications();
+    await small.verify(a);
+    await small.verify(b); // evicts a
+    await small.verify(b);
+    await small.verify(a);
+    expect(verifications.stop()).toBe(3);
+  });
+});
+
+/** Counts WebCrypto signature verifications (jose verifies through them) until stop(). */
+function countVerifications(): { stop(): number } {
+  const subtle = Object.getPrototypeOf(globalThis.crypto.subtle) as typeof globalThis.crypto.subtle;
+  const original = subtle.verify;
+  let n = 0;
+  subtle.verify = function (this: typeof subtle, ...args: Parameters<typeof original>) {
+    n += 1;
+    return original.apply(this, args);
+  };
+  return {
+    stop() {
+      subtle.verify = original;
+      return n;
+    },
+  };
+}

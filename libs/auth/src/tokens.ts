@@ -49,34 +49,79 @@ export class TokenIssuer {
   }
 }
 
+export interface VerifierOptions {
+  /** The clock tokens are checked against (tests move it). */
+  now?: () => Date;
+  /** Verified tokens remembered until they expire; the oldest is dropped beyond this. 0 disables. */
+  cacheSize?: number;
+}
+
 /**
  * Verifies end-user tokens with the user-token public key and service credentials with the
  * service public key: a service that can mint credentials for its peers still cannot mint a
  * user's token (only the user service holds that private key).
+ *
+ * A token that verified once is remembered until its `exp`: the same string carries the same
+ * claims and signature, so verifying it again could only give the same answer until it expires.
+ * A service credential is presented on every internal call for minutes and a buyer's token on
+ * every call of a session; an Ed25519 verification is the dearest step of authenticating one.
+ * Only successes are remembered (forged tokens cannot fill the cache), each until its own expiry.
  */
 export class TokenVerifier {
+  private readonly now: () => Date;
+  private readonly cacheSize: number;
+  private readonly verified = new Map<string, { principal: Principal; expiresAtMs: number }>();
+
   constructor(
     private readonly userPublicKey: KeyObject,
     private readonly servicePublicKey: KeyObject = userPublicKey,
-  ) {}
+    options: VerifierOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.cacheSize = options.cacheSize ?? 10_000;
+  }
 
   /** The principal of a token, or undefined when it is forged, expired or malformed. */
   async verify(token: string): Promise<Principal | undefined> {
+    const nowMs = this.now().getTime();
+    const known = this.verified.get(token);
+    if (known) {
+      if (nowMs < known.expiresAtMs) return known.principal;
+      this.verified.delete(token);
+    }
+    const checked = await this.verifyAfresh(token);
+    if (checked?.expiresAtMs !== undefined && this.cacheSize > 0) {
+      if (this.verified.size >= this.cacheSize) this.verified.delete(this.verified.keys().next().value as string);
+      this.verified.set(token, { principal: checked.principal, expiresAtMs: checked.expiresAtMs });
+    }
+    return checked?.principal;
+  }
+
+  private async verifyAfresh(token: string): Promise<{ principal: Principal; expiresAtMs: number | undefined } | undefined> {
     try {
+      const currentDate = this.now();
       const claimed = decodeJwt(token).aud;
       const audience = Array.isArray(claimed) ? claimed[0] : claimed;
       if (audience === SERVICE_AUDIENCE) {
-        const { payload } = await jwtVerify(token, this.servicePublicKey, { issuer: ISSUER, audience: SERVICE_AUDIENCE, algorithms: ["EdDSA"] });
+        const { payload } = await jwtVerify(token, this.servicePublicKey, { issuer: ISSUER, audience: SERVICE_AUDIENCE, algorithms: ["EdDSA"], currentDate });
         const subject = payload.sub ?? "";
-        return subject.startsWith("service:") ? { kind: "service", service: subject.slice("service:".length) } : undefined;
+        if (!subject.startsWith("service:")) return undefined;
+        return { principal: { kind: "service", service: subject.slice("service:".length) }, expiresAtMs: expiryMs(payload.exp) };
       }
-      const { payload } = await jwtVerify(token, this.userPublicKey, { issuer: ISSUER, audience: USER_AUDIENCE, algorithms: ["EdDSA"] });
+      const { payload } = await jwtVerify(token, this.userPublicKey, { issuer: ISSUER, audience: USER_AUDIENCE, algorithms: ["EdDSA"], currentDate });
       const subject = payload.sub ?? "";
-      if ((payload.role === "buyer" || payload.role === "seller") && subject !== "") return { kind: "user", userId: subject, role: payload.role };
+      if ((payload.role === "buyer" || payload.role === "seller") && subject !== "") {
+        return { principal: { kind: "user", userId: subject, role: payload.role }, expiresAtMs: expiryMs(payload.exp) };
+      }
       return undefined;
     } catch (err) {
       if (err instanceof joseErrors.JOSEError) return undefined;
       throw err;
     }
   }
+}
+
+/** jose refuses a token once the clock's whole second reaches `exp`: valid strictly before exp × 1000 ms. */
+function expiryMs(exp: number | undefined): number | undefined {
+  return exp === undefined ? undefined : exp * 1000;
 }
