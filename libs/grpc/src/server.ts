@@ -93,9 +93,10 @@ function adapt(binding: ServiceBinding, opts: ServerOptions): UntypedServiceImpl
   const chain = opts.middleware ?? [];
   for (const [method, handler] of Object.entries(binding.handlers)) {
     const fullMethod = `${binding.name}/${method}`;
+    // One child logger per method, made once: pino's child() serializes its bindings each time.
+    const log = opts.logger.child({ method: fullMethod });
     impl[method] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
       const started = performance.now();
-      const log = opts.logger.child({ method: fullMethod });
       void (async () => {
         const ctx = await authenticate(call, fullMethod, opts.verifier, log);
         const run = (i: number): Promise<unknown> => {
