@@ -78,6 +78,15 @@ function print(title: string, c: TraceCounts, n: number, listStatements: boolean
       .join(", ") || "-";
   const statements = c.pg.statements.filter((s) => !/^(begin|commit|rollback)\b/i.test(s.sql.trim()));
   const begins = c.pg.statements.filter((s) => /^begin\b/i.test(s.sql.trim())).length;
+  // A statement outside BEGIN … COMMIT on its service's connection is a transaction of its own.
+  const inTransaction = new Set<string>();
+  let autocommit = 0;
+  for (const s of c.pg.statements) {
+    const sql = s.sql.trim().toLowerCase();
+    if (sql.startsWith("begin")) inTransaction.add(s.by);
+    else if (sql.startsWith("commit") || sql.startsWith("rollback")) inTransaction.delete(s.by);
+    else if (!inTransaction.has(s.by)) autocommit += 1;
+  }
   const byService: Record<string, number> = {};
   for (const s of statements) byService[s.by] = (byService[s.by] ?? 0) + 1;
   const served = Object.values(c.grpcServer).reduce((a, b) => a + b, 0);
@@ -86,11 +95,12 @@ function print(title: string, c: TraceCounts, n: number, listStatements: boolean
   console.log(`gRPC served: ${per(served)} (${list(c.grpcServer)})`);
   console.log(`gRPC made inside the mesh: ${per(made)} (${list(c.grpcClient)})`);
   console.log(`token signatures: ${per(c.crypto.sign)}, verifications: ${per(c.crypto.verify)}`);
-  console.log(`SQL statements: ${per(statements.length)} (${list(byService)}) in ${per(begins)} transactions; ` +
+  console.log(`SQL statements: ${per(statements.length)} (${list(byService)}) besides BEGIN/COMMIT, in ${per(begins + autocommit)} transactions ` +
+    `(${per(begins)} BEGIN … COMMIT, ${per(autocommit)} single statements); ` +
     `${per(statements.filter((s) => s.reusedPrepared).length)} ran as already-prepared statements`);
   console.log(`PostgreSQL protocol: Parse ${per(c.pg.parse)} (named ${per(c.pg.parseNamed)}), Bind ${per(c.pg.bind)}, Execute ${per(c.pg.execute)}, ` +
-    `Sync ${per(c.pg.sync)}, simple queries ${per(c.pg.simpleQueries)}; socket writes ${per(c.pg.writes)} ` +
-    `(round trips = Sync + simple queries = ${per(c.pg.sync + c.pg.simpleQueries)})`);
+    `Sync ${per(c.pg.sync)}, simple queries ${per(c.pg.simpleQueries)}; ` +
+    `socket writes ${per(c.pg.writes)} (= round trips: the driver waits for the answer to each, Parse+Describe+Flush included)`);
   console.log(`Redis: ${per(Object.values(c.redis.commands).reduce((a, b) => a + b, 0))} commands (${list(c.redis.commands)}), socket writes ${per(c.redis.writes)}`);
   console.log(`log lines: ${per(Object.values(c.logLines).reduce((a, b) => a + b, 0))} (${list(c.logLines)})`);
   if (listStatements) {
