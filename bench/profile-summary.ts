@@ -4,6 +4,8 @@
  * exits) spent its CPU: self time by package or repository folder, and the top functions.
  */
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { formatTable } from "./support.js";
 
 interface ProfileNode {
@@ -17,13 +19,15 @@ interface Profile {
   timeDeltas: number[];
 }
 
+const REPO = pathToFileURL(resolve(import.meta.dirname, "..")).href;
+
 /** A package (node_modules/<name>), a repository folder (libs/db, services/order), or a V8 pseudo-frame. */
 function categoryOf(url: string, functionName: string): string {
   if (url === "") return functionName.startsWith("(") ? functionName : "(native)";
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1]!;
   if (url.startsWith("node:")) return "node:" + url.slice(5).split("/")[0];
-  const repo = /\/(libs|services|gateway|bench)\/([^/]+)/.exec(url);
+  const repo = /\/(libs|services|gateway|bench)\/([^/]+)/.exec(url.replace(REPO, ""));
   if (repo) return repo[1] === "gateway" ? "gateway" : `${repo[1]}/${repo[2]}`;
   return url;
 }
