@@ -17,7 +17,7 @@ export async function checkLevels(databaseUrl: string): Promise<LevelCheck> {
     const rows = await sql<{ warehouse_id: string; product_id: string; on_hand: string; reserved: string; ledger_on_hand: string; ledger_reserved: string; held: string }[]>`
       with ledger as (
         select warehouse_id, product_id,
-          sum(case when kind in ('RECEIPT', 'TRANSFER_IN') then quantity when kind in ('TRANSFER_OUT', 'COMMIT') then -quantity else 0 end) as on_hand,
+          sum(case when kind in ('RECEIPT', 'TRANSFER_IN', 'ADJUSTMENT') then quantity when kind in ('TRANSFER_OUT', 'COMMIT') then -quantity else 0 end) as on_hand,
           sum(case when kind = 'RESERVE' then quantity when kind in ('RELEASE', 'COMMIT') then -quantity else 0 end) as reserved
         from warehouse.stock_movements group by warehouse_id, product_id),
       held as (
