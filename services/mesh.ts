@@ -3,15 +3,16 @@ import { onShutdownSignal } from "@wms/grpc";
 import { createLogger } from "@wms/logging";
 import { peerNames, startService, type RunningService } from "@wms/service";
 import { startGateway, gatewayConfigSpec } from "@wms/gateway";
+import { metricsConfigSpec, startMetricsServer } from "@wms/telemetry";
 import { serviceModules } from "./registry.js";
 
 // The whole mesh in one process: five gRPC servers on their own ports, talking over real
 // gRPC, sharing one embedded database (PGlite cannot be shared across processes), plus the
-// REST gateway.
-const logger = createLogger("wms");
+// REST gateway. One /metrics endpoint serves every service's metrics, labelled by service.
+const logger = createLogger("mesh");
 
 async function main(): Promise<void> {
-  const meshConfig = loadConfig(gatewayConfigSpec);
+  const meshConfig = loadConfig({ ...gatewayConfigSpec, ...metricsConfigSpec });
   const running: RunningService[] = [];
   for (const name of peerNames) {
     running.push(await startService(serviceModules[name], { ...process.env, PORT: undefined }, { logger }));
@@ -25,12 +26,14 @@ async function main(): Promise<void> {
     corsOrigins: meshConfig.GATEWAY_CORS_ORIGINS,
     logger,
   });
+  const metrics = await startMetricsServer({ host: meshConfig.METRICS_HOST, port: meshConfig.METRICS_PORT, logger });
   onShutdownSignal(logger, async () => {
     await gateway.close();
     await Promise.all(running.map((s) => s.stop()));
+    await metrics?.close();
   });
   const grpcList = running.map((s) => `${s.name}=${s.server.address}`).join(" ");
-  process.stdout.write(`WMS mesh ready: REST ${gateway.url}  gRPC ${grpcList}\n`);
+  process.stdout.write(`WMS mesh ready: REST ${gateway.url}  gRPC ${grpcList}${metrics ? `  metrics ${metrics.url}` : ""}\n`);
 }
 
 main().catch((err: unknown) => {

@@ -8,6 +8,8 @@ export type UpstreamName = keyof typeof serviceNames;
 /** One REST binding of one RPC, from its google.api.http annotation. */
 export interface Route {
   httpMethod: string;
+  /** The template as annotated, `/v1/orders/{order_id}`: the route's name in traces and metrics. */
+  path: string;
   template: PathTemplate;
   /** "" (fields from the query), "*" (the body is the message) or the field the body fills. */
   body: string;
@@ -60,7 +62,7 @@ function routeOf(rule: HttpRule, method: DescMethod, upstream: UpstreamName): Ro
     if (segment.kind === "variable") urlSettableLeaf(resolveFieldPath(method.input, segment.fieldPath), segment.fieldPath);
   }
   if (rule.body !== "" && rule.body !== "*") resolveFieldPath(method.input, rule.body);
-  return { httpMethod, template, body: rule.body, method, upstream };
+  return { httpMethod, path, template, body: rule.body, method, upstream };
 }
 
 export type RouteMatch =

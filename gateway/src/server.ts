@@ -3,7 +3,8 @@ import type { AddressInfo } from "node:net";
 import { status as GrpcStatus } from "@grpc/grpc-js";
 import { toJson, type FileRegistry } from "@bufbuild/protobuf";
 import type { Any } from "@bufbuild/protobuf/wkt";
-import type { Logger } from "@wms/logging";
+import { loggerFor, type Logger } from "@wms/logging";
+import { startTracing, stopTracing } from "@wms/telemetry";
 import { descriptorRegistry } from "@wms/proto/descriptors";
 import { httpStatusOf } from "./http-status.js";
 import { BodyTooLargeError, DEFAULT_MAX_BODY_BYTES, readBody } from "./request-body.js";
@@ -14,6 +15,7 @@ import { ownReply, type OwnEndpoint, type Reply } from "./reply.js";
 import { buildRoutes, findRoute, type Route, type UpstreamName } from "./routes.js";
 import { detailsFromTrailers, statusJson } from "./status-body.js";
 import { isServiceError, UpstreamClients } from "./upstream.js";
+import { observeHttpRequest, type RouteReporter } from "./http-telemetry.js";
 
 export interface GatewayOptions {
   host: string;
@@ -35,15 +37,23 @@ export interface RunningGateway {
 
 /** The REST → gRPC gateway: routes come from the google.api.http annotations of the contracts. */
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
+  await startTracing();
   const registry = descriptorRegistry();
   const routes = buildRoutes(registry);
   const clients = new UpstreamClients();
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const { logger } = opts;
+  const logger = loggerFor(opts.logger, "gateway");
   const cors = corsPolicy(opts.corsOrigins ?? [], routes.map((r) => r.httpMethod));
   const ownEndpoints: OwnEndpoint[] = [healthEndpoints(registry, clients, opts.upstreams)];
 
-  const transcode = async (req: IncomingMessage, url: RequestTarget): Promise<Reply> => {
+  /** An own endpoint's path is fixed, so it is its own route in traces and metrics. */
+  const ownEndpointReply = async (req: IncomingMessage, pathname: string, reportRoute: RouteReporter): Promise<Reply | undefined> => {
+    const reply = await ownReply(ownEndpoints, req.method ?? "GET", pathname);
+    if (reply) reportRoute(pathname);
+    return reply;
+  };
+
+  const transcode = async (req: IncomingMessage, url: RequestTarget, reportRoute: RouteReporter): Promise<Reply> => {
     const httpMethod = req.method ?? "GET";
     const match = findRoute(routes, httpMethod, url.pathname);
     if (match.kind === "not-found") {
@@ -54,6 +64,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       return { ...reply, headers: { allow: match.allowed.join(", ") } };
     }
     const { route, params } = match;
+    reportRoute(route.path);
     const bodyText = await readBody(req, maxBodyBytes);
     const request = buildRequestMessage({ input: route.method.input, body: route.body }, params, url.searchParams, bodyText, registry);
     try {
@@ -65,19 +76,22 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     }
   };
 
-  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const started = performance.now();
+  const serve = (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = requestTarget(req.url ?? "/");
-    let reply: Reply;
-    try {
-      reply = cors.preflight(req) ?? (await ownReply(ownEndpoints, req.method ?? "GET", url.pathname)) ?? (await transcode(req, url));
-    } catch (err) {
-      reply = gatewayFailure(registry, err, logger);
-    }
-    res.writeHead(reply.status, { "content-type": "application/json", ...cors.responseHeaders(req), ...reply.headers });
-    res.end(reply.body);
-    const ms = Math.round((performance.now() - started) * 10) / 10;
-    logger.info({ method: req.method, path: url.pathname, status: reply.status, ms }, "http request");
+    return observeHttpRequest(req, url.pathname, async (reportRoute) => {
+      const started = performance.now();
+      let reply: Reply;
+      try {
+        reply = cors.preflight(req) ?? (await ownEndpointReply(req, url.pathname, reportRoute)) ?? (await transcode(req, url, reportRoute));
+      } catch (err) {
+        reply = gatewayFailure(registry, err, logger);
+      }
+      res.writeHead(reply.status, { "content-type": "application/json", ...cors.responseHeaders(req), ...reply.headers });
+      res.end(reply.body);
+      const ms = Math.round((performance.now() - started) * 10) / 10;
+      logger.info({ method: req.method, path: url.pathname, status: reply.status, ms }, "http request");
+      return reply.status;
+    });
   };
 
   const server = createServer((req, res) => {
@@ -102,7 +116,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         server.close((err) => {
           clients.close();
           if (err) reject(err);
-          else resolve();
+          else stopTracing("gateway").then(resolve, resolve);
         });
         server.closeIdleConnections();
       }),

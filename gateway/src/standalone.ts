@@ -1,6 +1,7 @@
 import { exitOnConfigError, loadConfig } from "@wms/config";
 import { onShutdownSignal } from "@wms/grpc";
 import { createLogger } from "@wms/logging";
+import { metricsConfigSpec, startMetricsServer } from "@wms/telemetry";
 import { commonConfigSpec } from "@wms/service";
 import { gatewayConfigSpec } from "./config.js";
 import { startGateway } from "./server.js";
@@ -16,6 +17,7 @@ export async function runGatewayStandalone(): Promise<void> {
       PRODUCT_SERVICE_ADDR: commonConfigSpec.PRODUCT_SERVICE_ADDR,
       WAREHOUSE_SERVICE_ADDR: commonConfigSpec.WAREHOUSE_SERVICE_ADDR,
       ORDER_SERVICE_ADDR: commonConfigSpec.ORDER_SERVICE_ADDR,
+      ...metricsConfigSpec,
     }),
   );
   try {
@@ -33,7 +35,11 @@ export async function runGatewayStandalone(): Promise<void> {
       },
       logger,
     });
-    onShutdownSignal(logger, () => gateway.close());
+    const metrics = await startMetricsServer({ host: config.METRICS_HOST, port: config.METRICS_PORT, logger });
+    onShutdownSignal(logger, async () => {
+      await gateway.close();
+      await metrics?.close();
+    });
   } catch (err) {
     logger.fatal({ err }, "the gateway failed to start");
     process.exit(1);

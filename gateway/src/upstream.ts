@@ -1,5 +1,6 @@
 import { Client, credentials, Metadata, type ServiceError } from "@grpc/grpc-js";
 import { fromBinary, toBinary, type DescMethod, type Message } from "@bufbuild/protobuf";
+import { observeClientCall } from "@wms/grpc";
 
 const DEADLINE_MS = 30_000;
 
@@ -15,21 +16,23 @@ export class UpstreamClients {
     const metadata = new Metadata();
     if (authorization !== undefined) metadata.set("authorization", authorization);
     const path = `/${method.parent.typeName}/${method.name}`;
-    return new Promise((resolve, reject) => {
-      this.client(address).makeUnaryRequest(
-        path,
-        (value: Message) => Buffer.from(toBinary(method.input, value)),
-        (bytes: Buffer): Message => fromBinary(method.output, bytes),
-        request,
-        metadata,
-        { deadline: new Date(Date.now() + deadlineMs) },
-        (err: ServiceError | null, response?: Message) => {
-          if (err) reject(err);
-          else if (response) resolve(response);
-          else reject(new Error(`${path} returned no message`));
-        },
-      );
-    });
+    const invoke = () =>
+      new Promise<Message>((resolve, reject) => {
+        this.client(address).makeUnaryRequest(
+          path,
+          (value: Message) => Buffer.from(toBinary(method.input, value)),
+          (bytes: Buffer): Message => fromBinary(method.output, bytes),
+          request,
+          metadata,
+          { deadline: new Date(Date.now() + deadlineMs) },
+          (err: ServiceError | null, response?: Message) => {
+            if (err) reject(err);
+            else if (response) resolve(response);
+            else reject(new Error(`${path} returned no message`));
+          },
+        );
+      });
+    return observeClientCall("gateway", path, address, metadata, invoke);
   }
 
   close(): void {

@@ -11,6 +11,8 @@ export type MeshServiceName = (typeof names)[number];
 
 export interface Mesh {
   restUrl: string;
+  /** The Prometheus endpoint, `http://127.0.0.1:<port>/metrics`. */
+  metricsUrl: string;
   grpc: Record<MeshServiceName, string>;
   /** Everything the mesh printed, for failure messages. */
   output(): string;
@@ -25,8 +27,9 @@ export async function startMesh(env: Record<string, string> = {}): Promise<Mesh>
   const dataDir = mkdtempSync(join(tmpdir(), "wms-e2e-"));
   const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()] as const))) as Record<MeshServiceName, number>;
   const gatewayPort = await freePort();
+  const metricsPort = await freePort();
   const grpc = Object.fromEntries(names.map((n) => [n, `127.0.0.1:${ports[n]}`])) as Record<MeshServiceName, string>;
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, GATEWAY_PORT: String(gatewayPort), LOG_LEVEL: "warn", ...env };
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, GATEWAY_PORT: String(gatewayPort), METRICS_PORT: String(metricsPort), LOG_LEVEL: "warn", ...env };
   for (const n of names) {
     childEnv[`${n.toUpperCase()}_PORT`] = String(ports[n]);
     childEnv[`${n.toUpperCase()}_SERVICE_ADDR`] = grpc[n];
@@ -53,6 +56,7 @@ export async function startMesh(env: Record<string, string> = {}): Promise<Mesh>
   });
   return {
     restUrl: `http://127.0.0.1:${gatewayPort}`,
+    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     grpc,
     output: () => output,
     async stop() {

@@ -8,6 +8,8 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { alwaysPrepared } from "./prepared.js";
+import { connectionPoolGauge } from "@wms/telemetry";
+import { instrumentPglite, instrumentPostgres, postgresAttributes } from "./instrument.js";
 
 /** What services query through: the same drizzle API on PostgreSQL and on embedded PGlite. */
 export type Database = PgDatabase<PgQueryResultHKT>;
@@ -45,13 +47,16 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
   const migrate = opts.migrate ?? true;
   if (opts.url) {
     if (migrate) await migrateWithLock(opts.url, opts.service, migrationConfig);
+    const poolSize = opts.poolSize ?? 10;
     const client = postgres(opts.url, {
-      max: opts.poolSize ?? 10,
+      max: poolSize,
       onnotice: () => undefined,
       connection: { application_name: `wms-${opts.service}` },
     });
     return {
-      db: drizzlePostgres(alwaysPrepared(client)) as unknown as Database,
+      db: drizzlePostgres(
+        instrumentPostgres(alwaysPrepared(client), { service: opts.service, attributes: postgresAttributes(opts.url), pool: connectionPoolGauge(opts.service, poolSize) }),
+      ) as unknown as Database,
       embedded: false,
       exclusively: (name, work) => withAdvisoryLock(opts.url as string, name, work),
       close: () => client.end({ timeout: 5 }),
@@ -61,7 +66,8 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
   const db = drizzlePglite(shared.client);
   if (migrate) await migratePglite(db, migrationConfig);
   // One process owns an embedded database: nothing else can race it.
-  return { db: db as unknown as Database, embedded: true, exclusively: (_name, work) => work(), close: () => shared.release() };
+  const traced = drizzlePglite(instrumentPglite(shared.client, { service: opts.service, attributes: { "db.system": "postgresql", "db.system.name": "postgresql" } }));
+  return { db: traced as unknown as Database, embedded: true, exclusively: (_name, work) => work(), close: () => shared.release() };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { credentials, makeGenericClientConstructor, Metadata, type Client, type ServiceDefinition, type ServiceError } from "@grpc/grpc-js";
 import type { TokenIssuer } from "@wms/auth";
 import { fromServiceError } from "@wms/errors";
+import { observeClientCall } from "./call-telemetry.js";
 
 export interface CallOptions {
   /** Absolute deadline; the caller's own deadline should be passed on. Default: 10 s from now. */
@@ -54,16 +55,20 @@ export function createClient<D extends ServiceDefinition>(
       const token = options.bearerToken ?? (credentialsSource ? await credentialsSource.token() : undefined);
       if (token) md.set("authorization", `Bearer ${token}`);
       const deadline = options.deadline ?? new Date(Date.now() + DEFAULT_DEADLINE_MS);
-      return new Promise((resolve, reject) => {
-        client.makeUnaryRequest(
-          method.path,
-          method.requestSerialize,
-          method.responseDeserialize,
-          request,
-          md,
-          { deadline },
-          (err: ServiceError | null, response?: unknown) => (err ? reject(fromServiceError(err)) : resolve(response)),
-        );
+      const call = () =>
+        new Promise((resolve, reject) => {
+          client.makeUnaryRequest(
+            method.path,
+            method.requestSerialize,
+            method.responseDeserialize,
+            request,
+            md,
+            { deadline },
+            (err: ServiceError | null, response?: unknown) => (err ? reject(err) : resolve(response)),
+          );
+        });
+      return observeClientCall(credentialsSource?.service ?? "client", method.path, address, md, call).catch((err: unknown) => {
+        throw fromServiceError(err);
       });
     };
   }

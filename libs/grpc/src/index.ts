@@ -5,3 +5,4 @@ export { createClient, ServiceCredentials, type PromiseClient, type CallOptions 
 export { onShutdownSignal } from "./shutdown.js";
 export { toTimestamp, fromTimestamp } from "./timestamp.js";
 export { pageSize, encodePageToken, decodePageToken, nextPageToken } from "./pagination.js";
+export { observeClientCall, observeServerCall } from "./call-telemetry.js";

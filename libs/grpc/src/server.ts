@@ -8,6 +8,7 @@ import { errors, toServiceError, DomainError } from "@wms/errors";
 import type { Logger } from "@wms/logging";
 import type { ServiceBinding } from "./binding.js";
 import { CallContext } from "./context.js";
+import { observeServerCall } from "./call-telemetry.js";
 
 /** Wraps every call (tracing and metrics plug in here); the innermost `next` runs the handler. */
 export type Middleware = (ctx: CallContext, request: unknown, next: () => Promise<unknown>) => Promise<unknown>;
@@ -91,31 +92,37 @@ function reflectionFor(serviceNames: string[]): ReflectionService {
 function adapt(binding: ServiceBinding, opts: ServerOptions): UntypedServiceImplementation {
   const impl: UntypedServiceImplementation = {};
   const chain = opts.middleware ?? [];
+  const domain = binding.name.split(".").slice(0, -1).join(".");
   for (const [method, handler] of Object.entries(binding.handlers)) {
     const fullMethod = `${binding.name}/${method}`;
+    // The wire name, `/wms.order.v1.OrderService/Checkout`, as traces, metrics and logs name the RPC.
+    const path = binding.definition[method]?.path ?? `/${fullMethod}`;
     // One child logger per method, made once: pino's child() serializes its bindings each time.
-    const log = opts.logger.child({ method: fullMethod });
+    const log = opts.logger.child({ rpc: path });
     impl[method] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-      const started = performance.now();
-      void (async () => {
-        const ctx = await authenticate(call, fullMethod, opts.verifier, log);
-        const run = (i: number): Promise<unknown> => {
-          const mw = chain[i];
-          return mw ? mw(ctx, call.request, () => run(i + 1)) : handler(call.request, ctx);
-        };
-        return run(0);
-      })().then(
-        (response) => {
+      void observeServerCall(opts.name, path, call.metadata, async () => {
+        const started = performance.now();
+        try {
+          const ctx = await authenticate(call, fullMethod, opts.verifier, log);
+          const run = (i: number): Promise<unknown> => {
+            const mw = chain[i];
+            return mw ? mw(ctx, call.request, () => run(i + 1)) : handler(call.request, ctx);
+          };
+          const response = await run(0);
           log.info({ code: "OK", ms: elapsed(started) }, "rpc");
           callback(null, response);
-        },
-        (err: unknown) => {
-          const mapped = toServiceError(err, binding.name.split(".").slice(0, -1).join("."));
-          if (mapped.code === Status.INTERNAL) log.error({ err, ms: elapsed(started) }, "rpc failed");
-          else log.info({ code: Status[mapped.code ?? 0], reason: err instanceof DomainError ? err.reason : undefined, ms: elapsed(started) }, "rpc");
+          return Status.OK;
+        } catch (err) {
+          const mapped = toServiceError(err, domain);
+          const code = mapped.code ?? Status.UNKNOWN;
+          // Logged once, where it arose: an unexpected failure here with its cause; a DomainError
+          // (ours, or a peer's passed on, whose cause that peer logged) as the status it is.
+          if (err instanceof DomainError) log.info({ code: Status[code], reason: err.reason, ms: elapsed(started) }, "rpc");
+          else log.error({ err, code: Status[code], ms: elapsed(started) }, "rpc failed");
           callback(mapped);
-        },
-      );
+          return code;
+        }
+      });
     };
   }
   return impl;

@@ -1,8 +1,42 @@
-import { pino, type Logger } from "pino";
+import { pino, type DestinationStream, type Logger } from "pino";
+import { traceFields } from "./trace-fields.js";
+import { REDACTED_PATHS, serializeError } from "./redaction.js";
 
 export type { Logger };
+export { serializeError };
 
-/** Structured JSON logs on stdout; LOG_LEVEL picks the level (default info, `silent` in tests). */
-export function createLogger(name: string, level = process.env.LOG_LEVEL ?? "info"): Logger {
-  return pino({ name, level, base: { service: name }, timestamp: pino.stdTimeFunctions.isoTime });
+/** The logger each `createLogger` made, before its `service` binding, so `loggerFor` can rebind it. */
+const unbound = new WeakMap<Logger, Logger>();
+
+/**
+ * Structured JSON logs on stdout; LOG_LEVEL picks the level (default info, `silent` in tests).
+ * Every line carries one `service`, and `trace_id`/`span_id` when written inside a traced
+ * request. Secrets are never written: known secret fields are censored, errors are reduced to
+ * fields that cannot carry SQL parameters.
+ */
+export function createLogger(service: string, level = process.env.LOG_LEVEL ?? "info", destination?: DestinationStream): Logger {
+  const options = {
+    level,
+    base: undefined,
+    timestamp: pino.stdTimeFunctions.isoTime,
+    mixin: traceFields,
+    redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+    serializers: { err: serializeError },
+  };
+  const root = destination ? pino(options, destination) : pino(options);
+  const logger = root.child({ service });
+  unbound.set(logger, root);
+  return logger;
+}
+
+/**
+ * The same output as `logger`, its lines marked with `service` instead (a pino child would
+ * write a second `service` key). A logger made elsewhere just gets the binding.
+ */
+export function loggerFor(logger: Logger, service: string): Logger {
+  const root = unbound.get(logger);
+  if (!root) return logger.child({ service });
+  const rebound = root.child({ service });
+  unbound.set(rebound, root);
+  return rebound;
 }

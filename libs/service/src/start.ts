@@ -2,7 +2,8 @@ import { ConfigError, loadConfig, type ConfigSpec } from "@wms/config";
 import { openDatabase } from "@wms/db";
 import { loadKeyPair, TokenIssuer, TokenVerifier } from "@wms/auth";
 import { startGrpcServer, ServiceCredentials, type RunningServer, type Middleware } from "@wms/grpc";
-import { createLogger, type Logger } from "@wms/logging";
+import { createLogger, loggerFor, type Logger } from "@wms/logging";
+import { startTracing, stopTracing } from "@wms/telemetry";
 import { commonConfigSpec, defaultPorts } from "./config.js";
 import type { ServiceModule } from "./module.js";
 import { Peers } from "./peers.js";
@@ -31,7 +32,8 @@ export async function startService<S extends ConfigSpec>(
 ): Promise<RunningService> {
   const config = { ...loadConfig(commonConfigSpec, env), ...loadConfig(module.configSpec, env) };
   const port = portFor(module.name, env);
-  const logger = (shared.logger ?? createLogger("wms")).child({ service: module.name });
+  await startTracing(env);
+  const logger = shared.logger ? loggerFor(shared.logger, module.name) : createLogger(module.name);
   const handle = await openDatabase({
     url: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
@@ -66,6 +68,7 @@ export async function startService<S extends ConfigSpec>(
       await started.stop?.();
       peers.close();
       await handle.close();
+      await stopTracing(module.name);
     },
   };
 }

@@ -4,6 +4,7 @@ import { WarehouseServiceService } from "@wms/proto/warehouse";
 import { serviceNames } from "@wms/proto/descriptors";
 import { createLockManager } from "@wms/locks";
 import { runPeriodically, type PeriodicTask, type ServiceModule } from "@wms/service";
+import { registerSweeperLag, reservationCounter } from "@wms/telemetry";
 import { warehouseConfigSpec } from "./config.js";
 import { createWarehouseRepo } from "./db/repo.js";
 import { createWarehouseDomain } from "./domain/index.js";
@@ -33,7 +34,7 @@ export const warehouseService: ServiceModule<typeof warehouseConfigSpec> = {
   migrationsFolder: fileURLToPath(new URL("../drizzle", import.meta.url)),
   async create({ config, db, logger, peers }) {
     const repo = createWarehouseRepo(db);
-    const locks = createLockManager({ redisUrls: config.REDIS_URLS, ttlMs: config.LOCK_TTL, retryDelayMs: config.LOCK_RETRY_DELAY });
+    const locks = createLockManager({ redisUrls: config.REDIS_URLS, ttlMs: config.LOCK_TTL, retryDelayMs: config.LOCK_RETRY_DELAY, service: "warehouse" });
     const catalog = createPeerCatalog(
       {
         getShop: (request, { deadline }) => peers.shop().getShop(request, { deadline }),
@@ -43,6 +44,8 @@ export const warehouseService: ServiceModule<typeof warehouseConfigSpec> = {
     );
     const domain = createWarehouseDomain({ repo, catalog, locks });
     let sweeper: PeriodicTask | undefined;
+    let stopLagGauge: (() => void) | undefined;
+    const countReservation = reservationCounter("warehouse");
     return {
       bindings: [
         bindService(serviceNames.warehouse, WarehouseServiceService, {
@@ -64,11 +67,16 @@ export const warehouseService: ServiceModule<typeof warehouseConfigSpec> = {
       ],
       seedDemoData: () => seedDemoData(repo),
       startBackground() {
+        stopLagGauge = registerSweeperLag("warehouse", () => repo.oldestExpiredHeld(new Date()));
         sweeper = runPeriodically(
           config.RESERVATION_SWEEP_INTERVAL,
           (signal) =>
             sweepExpiredReservations({
-              sweepOnce: () => domain.releaseExpired(config.RESERVATION_SWEEP_BATCH),
+              sweepOnce: async () => {
+                const released = await domain.releaseExpired(config.RESERVATION_SWEEP_BATCH);
+                countReservation("expired", released);
+                return released;
+              },
               batchSize: config.RESERVATION_SWEEP_BATCH,
               logger,
               signal,
@@ -77,6 +85,7 @@ export const warehouseService: ServiceModule<typeof warehouseConfigSpec> = {
         );
       },
       async stop() {
+        stopLagGauge?.();
         await sweeper?.stop();
         await locks.close();
       },

@@ -79,6 +79,17 @@ export function reservationQueries(db: Database) {
       return rows.map((r) => r.reservationId);
     },
 
+    /** The expiry of the oldest reservation expired by `now` and still HELD: how far the sweeper is behind. */
+    async oldestExpiredHeld(now: Date): Promise<Date | undefined> {
+      const [row] = await db
+        .select({ expireTime: reservations.expireTime })
+        .from(reservations)
+        .where(and(eq(reservations.status, "HELD"), lte(reservations.expireTime, now)))
+        .orderBy(asc(reservations.expireTime))
+        .limit(1);
+      return row?.expireTime;
+    },
+
     async markReleased(reservationIds: string[], at: Date): Promise<void> {
       if (reservationIds.length === 0) return;
       await db

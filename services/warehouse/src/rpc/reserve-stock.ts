@@ -1,7 +1,10 @@
 import { fromTimestamp, type HandlersOf } from "@wms/grpc";
+import { reservationCounter } from "@wms/telemetry";
 import type { WarehouseServiceService } from "@wms/proto/warehouse";
 import type { WarehouseDomain } from "../domain/index.js";
 import { toReservationMessage } from "../mapping.js";
+
+const countReservation = reservationCounter("warehouse");
 
 /** Internal (the order service): holds stock for all lines or none; idempotent by reservation id. */
 export function reserveStock(domain: WarehouseDomain): HandlersOf<typeof WarehouseServiceService>["reserveStock"] {
@@ -13,6 +16,7 @@ export function reserveStock(domain: WarehouseDomain): HandlersOf<typeof Warehou
       expireTime: request.expireTime ? fromTimestamp(request.expireTime) : undefined,
       deadline: ctx.deadline,
     });
+    if (view.row.status === "HELD") countReservation("made");
     return { reservation: toReservationMessage(view) };
   };
 }

@@ -1,0 +1,117 @@
+import { SpanKind, type Attributes } from "@opentelemetry/api";
+import { connectionPoolGauge, inChildSpan, insideTrace } from "@wms/telemetry";
+
+/** What a query's span and the pool gauge need to know about the database behind a client. */
+export interface QueryScope {
+  service: string;
+  /** Attributes shared by every statement's span: db.system, db.namespace, server.address… */
+  attributes: Attributes;
+  /** Counts busy connections; absent for the embedded database (no pool). */
+  pool?: ReturnType<typeof connectionPoolGauge>;
+}
+
+/** Attributes of a PostgreSQL URL, without its credentials. */
+export function postgresAttributes(url: string): Attributes {
+  const u = new URL(url);
+  return {
+    "db.system": "postgresql",
+    "db.system.name": "postgresql",
+    "db.namespace": decodeURIComponent(u.pathname.replace(/^\//, "")),
+    "server.address": u.hostname,
+    "server.port": Number(u.port || 5432),
+  };
+}
+
+/**
+ * The `postgres` driver has no OpenTelemetry instrumentation: this wraps a client so every
+ * statement drizzle sends (`unsafe`, in or out of a transaction) is a child span of the current
+ * request, with the parameterized SQL text and never its parameters, and so the pool gauge sees
+ * each query or transaction that holds a connection.
+ */
+export function instrumentPostgres<C extends object>(client: C, scope: QueryScope, inTransaction = false): C {
+  return new Proxy(client, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target);
+      if (typeof value !== "function") return value;
+      if (prop === "unsafe") {
+        return (text: string, ...rest: unknown[]) => tracedQuery(value.call(target, text, ...rest) as PendingQuery, text, scope, inTransaction);
+      }
+      if (prop === "begin" || prop === "savepoint") {
+        return (...args: unknown[]) => {
+          const body = args.pop() as (tx: object) => unknown;
+          const release = prop === "begin" ? scope.pool?.begin() : undefined;
+          const run = value.call(target, ...args, (tx: object) => body(instrumentPostgres(tx, scope, true))) as Promise<unknown>;
+          return release ? run.finally(release) : run;
+        };
+      }
+      return value.bind(target);
+    },
+  });
+}
+
+/** The embedded database: statements through `query`, transactions through `transaction`. */
+export function instrumentPglite<C extends object>(client: C, scope: QueryScope): C {
+  return new Proxy(client, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target);
+      if (typeof value !== "function") return value;
+      if (prop === "query") {
+        return (text: string, ...rest: unknown[]) => observe(() => value.call(target, text, ...rest) as Promise<unknown>, text, scope, undefined);
+      }
+      if (prop === "transaction") {
+        return (body: (tx: object) => unknown) => value.call(target, (tx: object) => body(instrumentPglite(tx, scope)));
+      }
+      return value.bind(target);
+    },
+  });
+}
+
+/** A postgres.js query: lazy, it runs when first awaited; `.values()` asks for rows as arrays. */
+interface PendingQuery extends PromiseLike<unknown> {
+  values(): PendingQuery;
+}
+
+function tracedQuery(pending: PendingQuery, text: string, scope: QueryScope, inTransaction: boolean): PendingQuery {
+  let outcome: Promise<unknown> | undefined;
+  return new Proxy(pending, {
+    get(target, prop) {
+      if (prop === "then") {
+        return (onFulfilled?: (v: unknown) => unknown, onRejected?: (e: unknown) => unknown) => {
+          outcome ??= observe(() => target, text, scope, inTransaction ? undefined : scope.pool?.begin());
+          return outcome.then(onFulfilled, onRejected);
+        };
+      }
+      if (prop === "values") return () => tracedQuery(target.values(), text, scope, inTransaction);
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+async function observe<T>(run: () => PromiseLike<T>, text: string, scope: QueryScope, release: (() => void) | undefined): Promise<T> {
+  try {
+    if (!insideTrace()) return await run();
+    const { operation, collection } = describe(text);
+    const name = collection ? `${operation} ${collection}` : operation;
+    const attributes: Attributes = { ...scope.attributes, "db.operation.name": operation, "db.query.text": text };
+    if (collection) attributes["db.collection.name"] = collection;
+    return await inChildSpan(scope.service, name, SpanKind.CLIENT, attributes, run);
+  } finally {
+    release?.();
+  }
+}
+
+const described = new Map<string, { operation: string; collection: string | undefined }>();
+
+/** The statement's verb and main table, for the span name (cached: drizzle repeats its statements). */
+function describe(text: string): { operation: string; collection: string | undefined } {
+  let found = described.get(text);
+  if (!found) {
+    const operation = (/^\s*(\w+)/.exec(text)?.[1] ?? "query").toUpperCase();
+    const table = /\b(?:from|into|update)\s+((?:"[^"]+"|\w+)(?:\.(?:"[^"]+"|\w+))?)/i.exec(text)?.[1];
+    found = { operation, collection: table?.replace(/"/g, "") };
+    if (described.size > 1000) described.clear();
+    described.set(text, found);
+  }
+  return found;
+}

@@ -1,0 +1,46 @@
+/** Fields censored wherever they appear at the top of a line or one level down. */
+const SECRET_KEYS = [
+  "password",
+  "token",
+  "accessToken",
+  "access_token",
+  "refreshToken",
+  "refresh_token",
+  "bearerToken",
+  "authorization",
+  "privateKey",
+  "paymentReference",
+  "payment_reference",
+];
+
+export const REDACTED_PATHS = SECRET_KEYS.flatMap((key) => [key, `*.${key}`]);
+
+/** Database error fields that name the failure without quoting data (`detail` quotes the row). */
+const SAFE_ERROR_FIELDS = ["code", "kind", "reason", "severity", "constraint_name", "table_name", "column_name", "schema_name", "routine"];
+
+const MAX_CAUSES = 5;
+
+/**
+ * An error as logged: type, message, stack and known-safe fields, then its cause, and so on.
+ * Nothing else is copied: the `postgres` driver and drizzle hang the query and its parameters
+ * on their errors, and drizzle's message quotes both, so those are replaced by their type.
+ */
+export function serializeError(err: unknown, depth = 0): unknown {
+  if (!(err instanceof Error)) return err;
+  const message = err.name === "DrizzleQueryError" ? "database query failed" : err.message;
+  const out: Record<string, unknown> = { type: err.name, message, stack: stackFrames(err, message) };
+  const fields = err as unknown as Record<string, unknown>;
+  for (const key of SAFE_ERROR_FIELDS) {
+    const value = fields[key];
+    if (typeof value === "string" || typeof value === "number") out[key] = value;
+  }
+  if (err.cause !== undefined && depth < MAX_CAUSES) out.cause = serializeError(err.cause, depth + 1);
+  return out;
+}
+
+/** The stack with its first line rebuilt from the safe message (V8 repeats the raw message there). */
+function stackFrames(err: Error, message: string): string | undefined {
+  if (!err.stack) return undefined;
+  const frames = err.stack.split("\n").filter((line) => line.startsWith("    at "));
+  return [`${err.name}: ${message}`, ...frames].join("\n");
+}

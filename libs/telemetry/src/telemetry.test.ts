@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "@wms/config";
+import { createLogger } from "@wms/logging";
+import { tracesExportersFromEnv } from "./tracing.js";
+import { startTracingSdk } from "./sdk.js";
+import { startMetricsServer } from "./metrics-server.js";
+import { recordRpcServerCall, reservationCounter } from "./metrics.js";
+
+describe("tracing configuration", () => {
+  it("is off unless OTEL_TRACES_EXPORTER names an exporter, and off whenever OTEL_SDK_DISABLED is true", () => {
+    expect(tracesExportersFromEnv({})).toBeUndefined();
+    expect(tracesExportersFromEnv({ OTEL_TRACES_EXPORTER: "otlp", OTEL_SDK_DISABLED: "true" })).toBeUndefined();
+    expect(tracesExportersFromEnv({ OTEL_TRACES_EXPORTER: "none" })).toEqual([]);
+    expect(tracesExportersFromEnv({ OTEL_TRACES_EXPORTER: " otlp, console " })).toEqual(["otlp", "console"]);
+  });
+
+  it("names the variable when an exporter or a protocol is unknown", () => {
+    expect(() => startTracingSdk(["otlp"], { OTEL_EXPORTER_OTLP_PROTOCOL: "http/xml" })).toThrow(ConfigError);
+    expect(() => startTracingSdk(["zipkin"], {})).toThrow(/OTEL_TRACES_EXPORTER: "zipkin"/);
+  });
+});
+
+describe("startMetricsServer", () => {
+  it("serves the Prometheus text with runtime metrics, and a taken port leaves the process running without it", async () => {
+    const logger = createLogger("test", "silent");
+    const server = await startMetricsServer({ host: "127.0.0.1", port: 0, logger });
+    expect(server).toBeDefined();
+    try {
+      recordRpcServerCall({ service: "order", rpcService: "wms.order.v1.OrderService", rpcMethod: "Checkout", code: 0 }, 0.004);
+      reservationCounter("warehouse")("made", 2);
+      const res = await fetch(server!.url);
+      expect(res.headers.get("content-type")).toContain("text/plain");
+      const text = await res.text();
+      expect(text).toMatch(/^rpc_server_duration_seconds_bucket\{le="0\.005",service="order",.*rpc_method="Checkout",rpc_grpc_status_code="0"\} 1$/m);
+      expect(text).toMatch(/^wms_reservations_total\{service="warehouse",event="made"\} 2$/m);
+      expect(text).toMatch(/^nodejs_heap_size_used_bytes \d+/m);
+      expect((await fetch(server!.url.replace("/metrics", "/other"))).status).toBe(404);
+      const port = Number(new URL(server!.url).port);
+      expect(await startMetricsServer({ host: "127.0.0.1", port, logger })).toBeUndefined();
+    } finally {
+      await server?.close();
+    }
+  });
+});
