@@ -28,7 +28,8 @@ FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     DATA_DIR=/data \
     HOST=0.0.0.0 \
-    GATEWAY_HOST=0.0.0.0
+    GATEWAY_HOST=0.0.0.0 \
+    METRICS_HOST=0.0.0.0
 WORKDIR /app
 COPY --from=production-dependencies /app/package.json ./package.json
 COPY --from=production-dependencies /app/node_modules ./node_modules
@@ -38,7 +39,7 @@ COPY --from=build --chown=1000:1000 /empty /data
 VOLUME /data
 # The base image's `node` user, by number so that Kubernetes' runAsNonRoot can verify it.
 USER 1000:1000
-EXPOSE 50051 50052 50053 50054 50055 8080
+EXPOSE 50051 50052 50053 50054 50055 8080 9464
 # gRPC health for a service, GET /healthz for the gateway (Kubernetes uses its own probes).
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 CMD ["node", "dist/healthcheck.js"]
 ENTRYPOINT ["node", "--enable-source-maps", "dist/main.js"]

@@ -7,8 +7,9 @@ import { startMetricsServer } from "./metrics-server.js";
 import { recordRpcServerCall, reservationCounter } from "./metrics.js";
 
 describe("tracing configuration", () => {
-  it("is off unless OTEL_TRACES_EXPORTER names an exporter, and off whenever OTEL_SDK_DISABLED is true", () => {
+  it("is off unless an exporter or an OTLP endpoint is configured, and off whenever OTEL_SDK_DISABLED is true", () => {
     expect(tracesExportersFromEnv({})).toBeUndefined();
+    expect(tracesExportersFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318" })).toEqual(["otlp"]);
     expect(tracesExportersFromEnv({ OTEL_TRACES_EXPORTER: "otlp", OTEL_SDK_DISABLED: "true" })).toBeUndefined();
     expect(tracesExportersFromEnv({ OTEL_TRACES_EXPORTER: "none" })).toEqual([]);
     expect(tracesExportersFromEnv({ OTEL_TRACES_EXPORTER: " otlp, console " })).toEqual(["otlp", "console"]);

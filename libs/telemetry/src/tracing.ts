@@ -6,9 +6,9 @@ let starting: Promise<void> | undefined;
 
 /**
  * The span exporters OTEL_TRACES_EXPORTER asks for (possibly none: ids are still made, carried
- * and logged), or undefined when tracing is off. Unlike the specification's default (`otlp`),
- * an unset OTEL_TRACES_EXPORTER means off: a developer's `npm start` must not send spans to a
- * collector that is not there.
+ * and logged), or undefined when tracing is off. Unset, it is the specification's default
+ * (`otlp`) only when an OTLP endpoint is configured, and off otherwise: a developer's
+ * `npm start` must not send spans to a collector that is not there.
  */
 export function tracesExportersFromEnv(env: NodeJS.ProcessEnv = process.env): string[] | undefined {
   if (["true", "1"].includes((env.OTEL_SDK_DISABLED ?? "").trim().toLowerCase())) return undefined;
@@ -16,7 +16,7 @@ export function tracesExportersFromEnv(env: NodeJS.ProcessEnv = process.env): st
     .split(",")
     .map((s) => s.trim().toLowerCase())
     .filter(Boolean);
-  if (names.length === 0) return undefined;
+  if (names.length === 0) return env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? ["otlp"] : undefined;
   return names.filter((n) => n !== "none");
 }
 
