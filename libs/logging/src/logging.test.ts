@@ -1,5 +1,6 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { DrizzleQueryError } from "drizzle-orm";
 import { startTracing, tracerFor } from "@wms/telemetry";
 import { createLogger, loggerFor } from "./index.js";
 
@@ -12,18 +13,6 @@ function capture() {
     },
   });
   return { stream, records: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>), raw: () => lines.join("\n") };
-}
-
-/** What drizzle 0.45 throws: the SQL and its parameters in the message and as fields, the driver's error as cause. */
-class DrizzleQueryError extends Error {
-  constructor(
-    readonly query: string,
-    readonly params: unknown[],
-    override readonly cause: Error,
-  ) {
-    super(`Failed query: ${query}\nparams: ${params.join(",")}`);
-    this.name = "DrizzleQueryError";
-  }
 }
 
 describe("createLogger", () => {
@@ -51,7 +40,11 @@ describe("createLogger", () => {
     const raw = out.raw();
     for (const secret of ["123456", "psp-42", "eyJ.x.y", "s3cret-hash", "buyer@example.com", "insert into"]) expect(raw).not.toContain(secret);
     const [failed, input] = out.records();
-    expect(failed?.err).toMatchObject({ type: "DrizzleQueryError", message: "database query failed", cause: { code: "23505", constraint_name: "users_email_key" } });
+    expect(failed?.err).toMatchObject({
+      type: "DrizzleQueryError",
+      message: "database query failed",
+      cause: { message: 'duplicate key value violates unique constraint "users_email_key"', code: "23505", constraint_name: "users_email_key" },
+    });
     expect(input).toMatchObject({ password: "[redacted]", authorization: "[redacted]", request: { paymentReference: "[redacted]", token: "[redacted]" } });
   });
 

@@ -23,12 +23,14 @@ const MAX_CAUSES = 5;
 /**
  * An error as logged: type, message, stack and known-safe fields, then its cause, and so on.
  * Nothing else is copied: the `postgres` driver and drizzle hang the query and its parameters
- * on their errors, and drizzle's message quotes both, so those are replaced by their type.
+ * on their errors, and drizzle's DrizzleQueryError (named plain "Error") quotes both in its
+ * message, so such a message is replaced; the driver's error underneath stays as the cause.
  */
 export function serializeError(err: unknown, depth = 0): unknown {
   if (!(err instanceof Error)) return err;
-  const message = err.name === "DrizzleQueryError" ? "database query failed" : err.message;
-  const out: Record<string, unknown> = { type: err.name, message, stack: stackFrames(err, message) };
+  const type = err.name === "Error" ? err.constructor.name : err.name;
+  const message = quotesQuery(err) ? "database query failed" : err.message;
+  const out: Record<string, unknown> = { type, message, stack: stackFrames(type, err, message) };
   const fields = err as unknown as Record<string, unknown>;
   for (const key of SAFE_ERROR_FIELDS) {
     const value = fields[key];
@@ -38,9 +40,14 @@ export function serializeError(err: unknown, depth = 0): unknown {
   return out;
 }
 
+/** drizzle's wrapper; the driver's own errors (which carry the query as hidden fields) keep their message. */
+function quotesQuery(err: Error): boolean {
+  return err.message.startsWith("Failed query:") || "params" in err;
+}
+
 /** The stack with its first line rebuilt from the safe message (V8 repeats the raw message there). */
-function stackFrames(err: Error, message: string): string | undefined {
+function stackFrames(type: string, err: Error, message: string): string | undefined {
   if (!err.stack) return undefined;
   const frames = err.stack.split("\n").filter((line) => line.startsWith("    at "));
-  return [`${err.name}: ${message}`, ...frames].join("\n");
+  return [`${type}: ${message}`, ...frames].join("\n");
 }
