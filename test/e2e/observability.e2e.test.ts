@@ -98,6 +98,10 @@ describe("observability of a checkout (PostgreSQL + Redis, OTLP http/json)", () 
     expect(text).toMatch(/^wms_lock_wait_seconds_count\{service="warehouse",outcome="acquired"\} 1$/m);
     expect(text).toMatch(/^wms_reservation_sweeper_lag_seconds\{service="warehouse"\} 0$/m);
     expect(text).toMatch(/^db_client_connections_max\{service="order"\} \d+$/m);
+    // Every query and transaction of the flow gave its connection back (a leak would count each
+    // of its dozens of statements); only the order sweeper's own query may be in flight now.
+    const inUse = Number(/^db_client_connections_in_use\{service="order"\} (\d+)$/m.exec(text)?.[1]);
+    expect(inUse).toBeLessThanOrEqual(1);
     expect(text).toMatch(/^nodejs_eventloop_lag_p99_seconds /m);
     expect(text).toMatch(/^nodejs_heap_size_used_bytes /m);
   });

@@ -4,7 +4,7 @@ import { createLogger } from "@wms/logging";
 import { tracesExportersFromEnv } from "./tracing.js";
 import { startTracingSdk } from "./sdk.js";
 import { startMetricsServer } from "./metrics-server.js";
-import { recordRpcServerCall, reservationCounter } from "./metrics.js";
+import { metricsRegistry, recordRpcServerCall, registerSweeperLag, reservationCounter } from "./metrics.js";
 
 describe("tracing configuration", () => {
   it("is off unless an exporter or an OTLP endpoint is configured, and off whenever OTEL_SDK_DISABLED is true", () => {
@@ -18,6 +18,23 @@ describe("tracing configuration", () => {
   it("names the variable when an exporter or a protocol is unknown", () => {
     expect(() => startTracingSdk(["otlp"], { OTEL_EXPORTER_OTLP_PROTOCOL: "http/xml" })).toThrow(ConfigError);
     expect(() => startTracingSdk(["zipkin"], {})).toThrow(/OTEL_TRACES_EXPORTER: "zipkin"/);
+  });
+});
+
+describe("the sweeper lag gauge", () => {
+  it("is the age of the oldest expired held reservation at scrape time, 0 without one, and left out when its query fails", async () => {
+    const stopBehind = registerSweeperLag("behind", async () => new Date(Date.now() - 90_000));
+    const stopCaughtUp = registerSweeperLag("caught-up", async () => undefined);
+    const stopBroken = registerSweeperLag("broken", () => Promise.reject(new Error("database closed")));
+    const lag = async () => Object.fromEntries((await metricsRegistry.getSingleMetric("wms_reservation_sweeper_lag_seconds")!.get()).values.map((v) => [v.labels.service, v.value]));
+    const scraped = await lag();
+    expect(scraped.behind).toBeGreaterThanOrEqual(90);
+    expect(scraped["caught-up"]).toBe(0);
+    expect(scraped).not.toHaveProperty("broken");
+    stopBehind();
+    stopCaughtUp();
+    stopBroken();
+    expect(await lag()).toEqual({});
   });
 });
 
