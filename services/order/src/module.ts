@@ -5,9 +5,9 @@ import { serviceNames } from "@wms/proto/descriptors";
 import { runPeriodically, type PeriodicTask, type ServiceModule } from "@wms/service";
 import { orderConfigSpec } from "./config.js";
 import { createOrderRepo } from "./db/repo.js";
-import { createOrdersDomain } from "./domain/orders.js";
-import type { ProductCatalog, WarehouseReservations } from "./domain/ports.js";
-import { sweepOrders } from "./domain/sweeper.js";
+import { createOrdersDomain, sweepOrders } from "./domain/index.js";
+import { productCatalog } from "./peers/catalog.js";
+import { warehouseReservations } from "./peers/warehouse.js";
 import { cancelOrder } from "./rpc/cancel-order.js";
 import { checkout } from "./rpc/checkout.js";
 import { getOrder } from "./rpc/get-order.js";
@@ -20,8 +20,8 @@ export const orderService: ServiceModule<typeof orderConfigSpec> = {
   migrationsFolder: fileURLToPath(new URL("../drizzle", import.meta.url)),
   async create({ db, config, peers, logger }) {
     const repo = createOrderRepo(db);
-    const warehouse: WarehouseReservations = peers.warehouse();
-    const catalog: ProductCatalog = peers.product();
+    const warehouse = warehouseReservations(peers.warehouse());
+    const catalog = productCatalog(peers.product());
     const orders = createOrdersDomain({ repo, warehouse, catalog, logger, reservationTtlMs: config.RESERVATION_TTL });
     let sweeper: PeriodicTask | undefined;
     return {

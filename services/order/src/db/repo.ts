@@ -1,12 +1,8 @@
 import { and, asc, desc, eq, inArray, isNull, lt, lte, or, type SQL } from "drizzle-orm";
-import type { Database } from "@wms/db";
-import { orders, type OrderRow, type OrderStatusValue } from "./schema/orders.js";
-import { orderItems, type OrderItemRow, type StoredAllocation } from "./schema/order-items.js";
-
-/** An order with its lines, in the order of the checkout request. */
-export interface OrderRecord extends OrderRow {
-  items: OrderItemRow[];
-}
+import { isUniqueViolation, type Database } from "@wms/db";
+import type { LineAllocation, Order, OrderLine, OrderStatus } from "../domain/order.js";
+import { orders, type OrderRow } from "./schema/orders.js";
+import { orderItems, type OrderItemRow } from "./schema/order-items.js";
 
 export interface NewOrder {
   orderId: string;
@@ -17,12 +13,13 @@ export interface NewOrder {
   expireTime: Date;
 }
 
-export type NewOrderItem = Pick<OrderItemRow, "productId" | "position" | "quantity" | "unitPriceCents">;
+export type NewOrderLine = Omit<OrderLine, "allocations">;
 
 /** What the sweeper looks for: unpaid orders past their expiry, or checkouts stuck half-way. */
 export type SweepKind = "lapsed" | "stale";
 
-export const IDEMPOTENCY_CONSTRAINT = "orders_user_idempotency_key";
+/** A pending order was written, or the buyer already used its idempotency key. */
+export type InsertPendingOutcome = { kind: "created"; order: Order } | { kind: "key-taken" };
 
 /**
  * Every status change is conditional on the status it leaves (`WHERE status = ...`) and says
@@ -30,33 +27,58 @@ export const IDEMPOTENCY_CONSTRAINT = "orders_user_idempotency_key";
  * second finds the order already moved and reads it back.
  */
 export interface OrderRepo {
-  /** Throws a unique violation of IDEMPOTENCY_CONSTRAINT when the buyer already used the key. */
-  insertPending(order: NewOrder, items: NewOrderItem[]): Promise<OrderRecord>;
-  findById(orderId: string): Promise<OrderRecord | undefined>;
-  findByIdempotencyKey(userId: string, key: string): Promise<OrderRecord | undefined>;
+  /** Lines are stored in the order given (their position in the checkout request). */
+  insertPending(order: NewOrder, lines: NewOrderLine[]): Promise<InsertPendingOutcome>;
+  findById(orderId: string): Promise<Order | undefined>;
+  findByIdempotencyKey(userId: string, key: string): Promise<Order | undefined>;
   /** Newest first (ids are time-ordered), before `beforeId` when given. */
-  list(filter: { userId: string; statuses: OrderStatusValue[]; beforeId?: string; limit: number }): Promise<OrderRecord[]>;
+  list(filter: { userId: string; statuses: OrderStatus[]; beforeId?: string; limit: number }): Promise<Order[]>;
   /** PENDING → PENDING_PAYMENT, recording the reservation's expiry and each line's allocations. */
-  completeReservation(orderId: string, expireTime: Date, allocations: Map<string, StoredAllocation[]>, now: Date): Promise<boolean>;
+  completeReservation(orderId: string, expireTime: Date, allocations: Map<string, LineAllocation[]>, now: Date): Promise<boolean>;
   /** PENDING → FAILED; the idempotency key is freed so the buyer may try again with it. */
   markFailed(orderId: string, reason: string, now: Date): Promise<boolean>;
   /** The payer whose commit succeeded: from PENDING_PAYMENT, or filling in a PAID order found paid by someone else. */
   markPaid(orderId: string, payTime: Date, paymentReference: string): Promise<boolean>;
   /** The warehouse said the reservation is committed, but not to this caller (sweeper, cancel). */
   markPaidByWarehouse(orderId: string, now: Date): Promise<boolean>;
-  markExpired(orderId: string, now: Date): Promise<boolean>;
-  markCancelled(orderId: string, now: Date): Promise<boolean>;
+  /** PENDING_PAYMENT → EXPIRED (lapsed unpaid) or CANCELLED (by its buyer). */
+  markEnded(orderId: string, status: "EXPIRED" | "CANCELLED", now: Date): Promise<boolean>;
   /**
    * Claims up to `limit` orders due for the sweeper, skipping those another replica has
-   * locked or claimed, and marks them claimed until `claimUntil`.
+   * locked or claimed, marks them claimed until `claimUntil` and answers their ids.
    */
-  claimDue(kind: SweepKind, cutoff: Date, now: Date, claimUntil: Date, limit: number): Promise<OrderRow[]>;
+  claimDue(kind: SweepKind, cutoff: Date, now: Date, claimUntil: Date, limit: number): Promise<string[]>;
   /** Gives a claimed order back at once (its handling failed), so the next sweep retries it. */
   unclaim(orderId: string): Promise<void>;
 }
 
+/** The buyer's key is unique per buyer: a second checkout with it finds the first. */
+const IDEMPOTENCY_CONSTRAINT = "orders_user_idempotency_key";
+
+/** The one place rows become orders. */
+function toOrder(row: OrderRow, items: OrderItemRow[]): Order {
+  return {
+    orderId: row.orderId,
+    userId: row.userId,
+    status: row.status,
+    idempotencyKey: row.idempotencyKey,
+    totalCents: row.totalCents,
+    createTime: row.createTime,
+    expireTime: row.expireTime,
+    payTime: row.payTime,
+    paymentReference: row.paymentReference,
+    failureReason: row.failureReason,
+    items: items.map((item) => ({
+      productId: item.productId,
+      quantity: item.quantity,
+      unitPriceCents: item.unitPriceCents,
+      allocations: item.allocations,
+    })),
+  };
+}
+
 export function createOrderRepo(db: Database): OrderRepo {
-  async function withItems(rows: OrderRow[]): Promise<OrderRecord[]> {
+  async function withItems(rows: OrderRow[]): Promise<Order[]> {
     if (rows.length === 0) return [];
     const items = await db
       .select()
@@ -69,10 +91,10 @@ export function createOrderRepo(db: Database): OrderRepo {
       list.push(item);
       byOrder.set(item.orderId, list);
     }
-    return rows.map((row) => ({ ...row, items: byOrder.get(row.orderId) ?? [] }));
+    return rows.map((row) => toOrder(row, byOrder.get(row.orderId) ?? []));
   }
 
-  async function one(where: SQL | undefined): Promise<OrderRecord | undefined> {
+  async function one(where: SQL | undefined): Promise<Order | undefined> {
     const rows = await db.select().from(orders).where(where).limit(1);
     return (await withItems(rows))[0];
   }
@@ -87,19 +109,24 @@ export function createOrderRepo(db: Database): OrderRepo {
   }
 
   return {
-    async insertPending(order, items) {
-      return db.transaction(async (tx) => {
-        const [row] = await tx
-          .insert(orders)
-          .values({ ...order, status: "PENDING", updateTime: order.createTime })
-          .returning();
-        if (!row) throw new Error("insert returned no row");
-        const itemRows = await tx
-          .insert(orderItems)
-          .values(items.map((item) => ({ ...item, orderId: order.orderId })))
-          .returning();
-        return { ...row, items: itemRows.sort((a, b) => a.position - b.position) };
-      });
+    async insertPending(order, lines) {
+      try {
+        return await db.transaction(async (tx) => {
+          const [row] = await tx
+            .insert(orders)
+            .values({ ...order, status: "PENDING", updateTime: order.createTime })
+            .returning();
+          if (!row) throw new Error("insert returned no row");
+          const itemRows = await tx
+            .insert(orderItems)
+            .values(lines.map((line, position) => ({ ...line, position, orderId: order.orderId })))
+            .returning();
+          return { kind: "created" as const, order: toOrder(row, itemRows.sort((a, b) => a.position - b.position)) };
+        });
+      } catch (err) {
+        if (order.idempotencyKey !== null && isUniqueViolation(err, IDEMPOTENCY_CONSTRAINT)) return { kind: "key-taken" };
+        throw err;
+      }
     },
 
     findById: (orderId) => one(eq(orders.orderId, orderId)),
@@ -154,11 +181,7 @@ export function createOrderRepo(db: Database): OrderRepo {
     markPaidByWarehouse: (orderId, now) =>
       transition(orderId, eq(orders.status, "PENDING_PAYMENT"), { status: "PAID", payTime: now, updateTime: now }),
 
-    markExpired: (orderId, now) =>
-      transition(orderId, eq(orders.status, "PENDING_PAYMENT"), { status: "EXPIRED", updateTime: now }),
-
-    markCancelled: (orderId, now) =>
-      transition(orderId, eq(orders.status, "PENDING_PAYMENT"), { status: "CANCELLED", updateTime: now }),
+    markEnded: (orderId, status, now) => transition(orderId, eq(orders.status, "PENDING_PAYMENT"), { status, updateTime: now }),
 
     async claimDue(kind, cutoff, now, claimUntil, limit) {
       const due =
@@ -174,7 +197,12 @@ export function createOrderRepo(db: Database): OrderRepo {
         .orderBy(asc(kind === "lapsed" ? orders.expireTime : orders.createTime))
         .limit(limit)
         .for("update", { skipLocked: true });
-      return db.update(orders).set({ claimedUntil: claimUntil }).where(inArray(orders.orderId, candidates)).returning();
+      const claimed = await db
+        .update(orders)
+        .set({ claimedUntil: claimUntil })
+        .where(inArray(orders.orderId, candidates))
+        .returning({ orderId: orders.orderId });
+      return claimed.map((row) => row.orderId);
     },
 
     async unclaim(orderId) {

@@ -1,6 +1,7 @@
 import { isId } from "@wms/db";
 import { errors, Validator, type FieldViolation } from "@wms/errors";
-import type { PeerCallOptions, ProductCatalog } from "./ports.js";
+import type { ProductCatalog } from "./catalog.js";
+import type { PeerCallOptions } from "./order.js";
 
 export const MAX_LINES = 500;
 /**
@@ -68,8 +69,7 @@ export function sameCart(items: Array<{ productId: string; quantity: number }>, 
 
 /** Today's prices, in one call; an unknown product is a field violation on its first line. */
 export async function priceLines(catalog: ProductCatalog, lines: CheckoutLine[], options: PeerCallOptions): Promise<PricedLine[]> {
-  const { products } = await catalog.batchGetProducts({ productIds: lines.map((l) => l.productId), includeAvailability: false }, options);
-  const prices = new Map(products.map((p) => [p.productId.toLowerCase(), p.priceCents]));
+  const prices = await catalog.prices(lines.map((l) => l.productId), options);
   const unknown: FieldViolation[] = [];
   const priced: PricedLine[] = [];
   for (const line of lines) {

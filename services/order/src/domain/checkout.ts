@@ -1,13 +1,11 @@
 import { errors, DomainError } from "@wms/errors";
-import { isUniqueViolation, newId } from "@wms/db";
-import { fromTimestamp, toTimestamp } from "@wms/grpc";
+import { newId } from "@wms/db";
 import type { Logger } from "@wms/logging";
-import { ReservationStatus, type Allocation } from "@wms/proto/warehouse";
-import { IDEMPOTENCY_CONSTRAINT, type OrderRecord, type OrderRepo } from "../db/repo.js";
-import type { StoredAllocation } from "../db/schema/order-items.js";
-import { isVisible } from "../mapping.js";
+import type { OrderRepo } from "../db/repo.js";
+import type { ProductCatalog } from "./catalog.js";
 import { priceLines, sameCart, totalCents, validateCheckout, type CheckoutLine, type CheckoutLineInput } from "./checkout-request.js";
-import { reasonOf, reservedNothing, type Clock, type ProductCatalog, type WarehouseReservations } from "./ports.js";
+import { isVisible, type Clock, type LineAllocation, type Order } from "./order.js";
+import { reasonOf, type ReservedUnits, type WarehouseReservations } from "./warehouse.js";
 
 export interface CheckoutInput {
   userId: string;
@@ -36,10 +34,10 @@ const INSERT_ATTEMPTS = 3;
  * crash between steps leaves a PENDING order the sweeper releases (the release leaves a
  * tombstone, so a late reserve cannot hold stock for it).
  */
-export function createCheckout(deps: CheckoutDeps): (input: CheckoutInput) => Promise<OrderRecord> {
+export function createCheckout(deps: CheckoutDeps): (input: CheckoutInput) => Promise<Order> {
   const { repo, warehouse, now, logger } = deps;
 
-  async function checkout(input: CheckoutInput): Promise<OrderRecord> {
+  async function checkout(input: CheckoutInput): Promise<Order> {
     const lines = validateCheckout(input.items, input.idempotencyKey);
     const key = input.idempotencyKey === "" ? null : input.idempotencyKey;
     if (key !== null) {
@@ -50,34 +48,28 @@ export function createCheckout(deps: CheckoutDeps): (input: CheckoutInput) => Pr
     const total = totalCents(priced);
     for (let attempt = 1; ; attempt++) {
       const createTime = now();
-      let order: OrderRecord;
-      try {
-        order = await repo.insertPending(
-          {
-            orderId: newId(),
-            userId: input.userId,
-            idempotencyKey: key,
-            totalCents: total,
-            createTime,
-            expireTime: new Date(createTime.getTime() + deps.reservationTtlMs),
-          },
-          priced.map((line, position) => ({ productId: line.productId, position, quantity: line.quantity, unitPriceCents: line.unitPriceCents })),
-        );
-      } catch (err) {
-        if (key === null || !isUniqueViolation(err, IDEMPOTENCY_CONSTRAINT)) throw err;
-        // A concurrent duplicate got the key first: finish (or return) its order instead.
-        const existing = await repo.findByIdempotencyKey(input.userId, key);
-        if (existing) return resume(sameOrderAs(existing, lines), input.deadline);
-        // It failed and freed the key in between: this call may try again with it.
-        if (attempt >= INSERT_ATTEMPTS) throw errors.aborted("CHECKOUT_CONFLICT", "a concurrent checkout with this key is in progress; try again");
-        continue;
-      }
-      return reserve(order, input.deadline);
+      const inserted = await repo.insertPending(
+        {
+          orderId: newId(),
+          userId: input.userId,
+          idempotencyKey: key,
+          totalCents: total,
+          createTime,
+          expireTime: new Date(createTime.getTime() + deps.reservationTtlMs),
+        },
+        priced.map((line) => ({ productId: line.productId, quantity: line.quantity, unitPriceCents: line.unitPriceCents })),
+      );
+      if (inserted.kind === "created") return reserve(inserted.order, input.deadline);
+      // A concurrent duplicate got the key first: finish (or return) its order instead.
+      const existing = key === null ? undefined : await repo.findByIdempotencyKey(input.userId, key);
+      if (existing) return resume(sameOrderAs(existing, lines), input.deadline);
+      // It failed and freed the key in between: this call may try again with it.
+      if (attempt >= INSERT_ATTEMPTS) throw errors.aborted("CHECKOUT_CONFLICT", "a concurrent checkout with this key is in progress; try again");
     }
   }
 
   /** The order a key already made, if this request asks for the same cart; else IDEMPOTENCY_KEY_REUSED. */
-  function sameOrderAs(existing: OrderRecord, lines: CheckoutLine[]): OrderRecord {
+  function sameOrderAs(existing: Order, lines: CheckoutLine[]): Order {
     if (!sameCart(existing.items, lines)) {
       throw errors.failedPrecondition("IDEMPOTENCY_KEY_REUSED", "this idempotency_key was already used for a checkout of other items", {
         orderId: existing.orderId,
@@ -87,33 +79,31 @@ export function createCheckout(deps: CheckoutDeps): (input: CheckoutInput) => Pr
   }
 
   /** An order found by its key: a PENDING one is driven on (the warehouse is idempotent), others are answered as they are. */
-  async function resume(order: OrderRecord, deadline: Date | undefined): Promise<OrderRecord> {
+  async function resume(order: Order, deadline: Date | undefined): Promise<Order> {
     return order.status === "PENDING" ? reserve(order, deadline) : order;
   }
 
-  async function reserve(order: OrderRecord, deadline: Date | undefined): Promise<OrderRecord> {
-    let reservation;
-    try {
-      ({ reservation } = await warehouse.reserveStock(
-        {
-          reservationId: order.orderId,
-          lines: order.items.map((item) => ({ productId: item.productId, quantity: item.quantity })),
-          expireTime: toTimestamp(order.expireTime),
-        },
-        { deadline },
-      ));
-    } catch (err) {
-      const settled = await abandon(order, err);
+  async function reserve(order: Order, deadline: Date | undefined): Promise<Order> {
+    const outcome = await warehouse.reserve(
+      {
+        reservationId: order.orderId,
+        lines: order.items.map((item) => ({ productId: item.productId, quantity: item.quantity })),
+        expireTime: order.expireTime,
+      },
+      { deadline },
+    );
+    if (outcome.kind !== "answered") {
+      const settled = await abandon(order, outcome.kind === "refused", outcome.error);
       if (settled) return settled;
-      throw err;
+      throw outcome.error;
     }
-    if (reservation?.status !== ReservationStatus.RESERVATION_STATUS_HELD) {
+    const { reservation } = outcome;
+    if (reservation.status !== "HELD") {
       // RELEASED: a tombstone. The sweeper (or a failed duplicate) gave this checkout up first.
       await repo.markFailed(order.orderId, "CHECKOUT_ABANDONED", now());
       return afterLostRace(order.orderId, false);
     }
-    const expireTime = reservation.expireTime ? fromTimestamp(reservation.expireTime) : order.expireTime;
-    if (await repo.completeReservation(order.orderId, expireTime, allocationsByProduct(reservation.allocations), now())) {
+    if (await repo.completeReservation(order.orderId, reservation.expireTime, allocationsByProduct(reservation.allocations), now())) {
       return mustFind(order.orderId);
     }
     return afterLostRace(order.orderId, true);
@@ -124,7 +114,7 @@ export function createCheckout(deps: CheckoutDeps): (input: CheckoutInput) => Pr
    * (a duplicate's failure, the sweeper) while this call's reservation was being made, in
    * which case those units go straight back.
    */
-  async function afterLostRace(orderId: string, holdsReservation: boolean): Promise<OrderRecord> {
+  async function afterLostRace(orderId: string, holdsReservation: boolean): Promise<Order> {
     const current = await mustFind(orderId);
     if (isVisible(current.status)) return current;
     if (holdsReservation) await releaseQuietly(orderId);
@@ -140,10 +130,10 @@ export function createCheckout(deps: CheckoutDeps): (input: CheckoutInput) => Pr
    * tombstone); if even that fails the order stays PENDING for the sweeper. Returns the order
    * when a concurrent duplicate completed it meanwhile.
    */
-  async function abandon(order: OrderRecord, err: unknown): Promise<OrderRecord | undefined> {
-    if (!reservedNothing(err)) {
+  async function abandon(order: Order, refused: boolean, err: unknown): Promise<Order | undefined> {
+    if (!refused) {
       try {
-        await warehouse.releaseReservation({ reservationId: order.orderId }, { deadline: cleanupDeadline() });
+        await warehouse.settle(order.orderId, "RELEASED", { deadline: cleanupDeadline() });
       } catch (releaseErr) {
         logger.warn({ err: releaseErr, orderId: order.orderId }, "checkout left pending: release failed, the sweeper will retry");
         return undefined;
@@ -156,14 +146,14 @@ export function createCheckout(deps: CheckoutDeps): (input: CheckoutInput) => Pr
 
   async function releaseQuietly(orderId: string): Promise<void> {
     try {
-      await warehouse.releaseReservation({ reservationId: orderId }, { deadline: cleanupDeadline() });
+      await warehouse.settle(orderId, "RELEASED", { deadline: cleanupDeadline() });
     } catch (err) {
       // The warehouse's own sweeper frees it at its expire_time.
       logger.warn({ err, orderId }, "could not release the reservation of a failed checkout");
     }
   }
 
-  async function mustFind(orderId: string): Promise<OrderRecord> {
+  async function mustFind(orderId: string): Promise<Order> {
     const order = await repo.findById(orderId);
     if (!order) throw new DomainError("INTERNAL", "INTERNAL", `order ${orderId} vanished`);
     return order;
@@ -175,8 +165,8 @@ export function createCheckout(deps: CheckoutDeps): (input: CheckoutInput) => Pr
 }
 
 /** The warehouse's allocations, grouped by the order line (product) they serve. */
-export function allocationsByProduct(allocations: Allocation[]): Map<string, StoredAllocation[]> {
-  const out = new Map<string, StoredAllocation[]>();
+export function allocationsByProduct(allocations: ReservedUnits[]): Map<string, LineAllocation[]> {
+  const out = new Map<string, LineAllocation[]>();
   for (const a of allocations) {
     const key = a.productId.toLowerCase();
     const list = out.get(key) ?? [];

@@ -1,15 +1,8 @@
 import { errors, Validator } from "@wms/errors";
-import { ReservationStatus } from "@wms/proto/warehouse";
-import type { OrderRecord, OrderRepo } from "../db/repo.js";
-import {
-  isRefusal,
-  RESERVATION_COMMITTED,
-  RESERVATION_EXPIRED,
-  RESERVATION_RELEASED,
-  type Clock,
-  type WarehouseReservations,
-} from "./ports.js";
-import { findOwned, notPendingError, orderExpired, orderNotPending, settleLapsed } from "./settle.js";
+import type { OrderRepo } from "../db/repo.js";
+import type { Clock, Order } from "./order.js";
+import { endUnpaid, findOwned, notPendingError, orderExpired, orderNotPending } from "./settle.js";
+import type { WarehouseReservations } from "./warehouse.js";
 
 export const MAX_PAYMENT_REFERENCE = 200;
 
@@ -41,14 +34,14 @@ export function createPayment(deps: PaymentDeps) {
   const { repo, warehouse, now } = deps;
 
   /** Answers from the order's current state after another call moved it. */
-  async function answerFromCurrent(orderId: string, paymentReference?: string): Promise<OrderRecord> {
+  async function answerFromCurrent(orderId: string, paymentReference?: string): Promise<Order> {
     const current = await repo.findById(orderId);
     if (!current) throw errors.notFound("order", orderId);
     if (current.status === "PAID" && paymentReference && current.paymentReference === paymentReference) return current;
     throw notPendingError(current);
   }
 
-  async function payOrder(input: PayInput): Promise<OrderRecord> {
+  async function payOrder(input: PayInput): Promise<Order> {
     new Validator().text(input.paymentReference, MAX_PAYMENT_REFERENCE, "payment_reference").throwIfInvalid();
     const order = await findOwned(repo, input.userId, input.orderId);
     if (order.status === "PAID" && input.paymentReference !== "") {
@@ -62,56 +55,42 @@ export function createPayment(deps: PaymentDeps) {
     if (order.status !== "PENDING_PAYMENT") throw notPendingError(order);
     if (now().getTime() >= order.expireTime.getTime()) {
       try {
-        await settleLapsed(deps, order.orderId, { deadline: input.deadline });
+        await endUnpaid(deps, order.orderId, "EXPIRED", { deadline: input.deadline });
       } catch {
         // The order is past its time either way; the sweeper finishes the release.
         throw orderExpired(order.orderId);
       }
       return answerFromCurrent(order.orderId, input.paymentReference);
     }
-    let committed;
-    try {
-      ({ reservation: committed } = await warehouse.commitReservation({ reservationId: order.orderId }, { deadline: input.deadline }));
-    } catch (err) {
-      if (isRefusal(err, RESERVATION_EXPIRED, RESERVATION_RELEASED)) {
-        await repo.markExpired(order.orderId, now());
-        return answerFromCurrent(order.orderId, input.paymentReference);
-      }
-      // Unknown outcome (timeout, warehouse down): the order stays PENDING_PAYMENT; a retry
-      // commits idempotently, or the sweeper later finds the reservation committed.
-      throw err;
+    // A failure with an unknown outcome (timeout, warehouse down) is thrown: the order stays
+    // PENDING_PAYMENT; a retry commits idempotently, or the sweeper later finds it committed.
+    const settled = await warehouse.settle(order.orderId, "COMMITTED", { deadline: input.deadline });
+    if (settled === "RELEASED") {
+      // Expired or released at the warehouse before this commit.
+      await repo.markEnded(order.orderId, "EXPIRED", now());
+      return answerFromCurrent(order.orderId, input.paymentReference);
     }
-    if (committed?.status !== ReservationStatus.RESERVATION_STATUS_COMMITTED) {
+    if (settled !== "COMMITTED") {
       throw errors.aborted("RESERVATION_NOT_COMMITTED", "the warehouse did not commit the reservation; try again");
     }
     if (await repo.markPaid(order.orderId, now(), input.paymentReference)) return mustFind(order.orderId);
     return answerFromCurrent(order.orderId, input.paymentReference);
   }
 
-  async function cancelOrder(input: CancelInput): Promise<OrderRecord> {
+  async function cancelOrder(input: CancelInput): Promise<Order> {
     const order = await findOwned(repo, input.userId, input.orderId);
     if (order.status === "CANCELLED") return order;
     if (order.status !== "PENDING_PAYMENT") throw notPendingError(order);
-    let committed = false;
-    try {
-      const { reservation } = await warehouse.releaseReservation({ reservationId: order.orderId }, { deadline: input.deadline });
-      committed = reservation?.status === ReservationStatus.RESERVATION_STATUS_COMMITTED;
-    } catch (err) {
-      if (!isRefusal(err, RESERVATION_COMMITTED)) throw err;
-      committed = true;
-    }
-    if (committed) {
-      // A payment committed first: the order is paid, whoever records it.
-      await repo.markPaidByWarehouse(order.orderId, now());
-      throw orderNotPending(order.orderId, "PAID");
-    }
-    if (await repo.markCancelled(order.orderId, now())) return mustFind(order.orderId);
+    const ended = await endUnpaid(deps, order.orderId, "CANCELLED", { deadline: input.deadline });
+    // A payment committed first: the order is paid, whoever records it.
+    if (ended.status === "PAID") throw orderNotPending(order.orderId, "PAID");
+    if (ended.moved) return mustFind(order.orderId);
     const current = await mustFind(order.orderId);
     if (current.status === "CANCELLED") return current;
     throw notPendingError(current);
   }
 
-  async function mustFind(orderId: string): Promise<OrderRecord> {
+  async function mustFind(orderId: string): Promise<Order> {
     const order = await repo.findById(orderId);
     if (!order) throw errors.notFound("order", orderId);
     return order;

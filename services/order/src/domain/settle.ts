@@ -1,12 +1,11 @@
 import { isId } from "@wms/db";
 import { errors } from "@wms/errors";
-import { ReservationStatus } from "@wms/proto/warehouse";
-import type { OrderRecord, OrderRepo } from "../db/repo.js";
-import { isVisible } from "../mapping.js";
-import { isRefusal, RESERVATION_COMMITTED, type Clock, type PeerCallOptions, type WarehouseReservations } from "./ports.js";
+import type { OrderRepo } from "../db/repo.js";
+import { isVisible, type Clock, type Order, type PeerCallOptions } from "./order.js";
+import type { WarehouseReservations } from "./warehouse.js";
 
 /** An order of this buyer; another buyer's order, an internal one or a malformed id are all NOT_FOUND alike. */
-export async function findOwned(repo: OrderRepo, userId: string, orderId: string): Promise<OrderRecord> {
+export async function findOwned(repo: OrderRepo, userId: string, orderId: string): Promise<Order> {
   const order = isId(orderId) ? await repo.findById(orderId) : undefined;
   if (!order || order.userId !== userId || !isVisible(order.status)) throw errors.notFound("order", orderId);
   return order;
@@ -17,32 +16,31 @@ export const orderNotPending = (orderId: string, status: string) =>
   errors.failedPrecondition("ORDER_NOT_PENDING", `order ${orderId} is ${status}, not pending payment`);
 
 /** The refusal for acting on an order that is no longer PENDING_PAYMENT. */
-export function notPendingError(order: OrderRecord) {
+export function notPendingError(order: Order) {
   return order.status === "EXPIRED" ? orderExpired(order.orderId) : orderNotPending(order.orderId, order.status);
 }
 
+export interface SettleDeps {
+  repo: OrderRepo;
+  warehouse: WarehouseReservations;
+  now: Clock;
+}
+
 /**
- * An unpaid order past its expiry: the warehouse releases its stock, then the order is
- * EXPIRED. If the warehouse says the reservation was committed, a payment won the race and
- * the order is PAID instead. Used by the sweeper and by a payment that arrives too late.
+ * An unpaid order ends (`end`: EXPIRED when it lapsed, CANCELLED when its buyer cancelled): the
+ * warehouse releases its stock, then the order moves. If the warehouse says the reservation was
+ * committed, a payment won the race and the order is PAID instead. `moved` says whether this
+ * call moved the order (false: someone else moved it first). Used by the sweeper, by a payment
+ * that arrives too late and by a cancel.
  */
-export async function settleLapsed(
-  deps: { repo: OrderRepo; warehouse: WarehouseReservations; now: Clock },
+export async function endUnpaid(
+  deps: SettleDeps,
   orderId: string,
+  end: "EXPIRED" | "CANCELLED",
   options: PeerCallOptions,
-): Promise<"expired" | "paid"> {
-  let committed = false;
-  try {
-    const { reservation } = await deps.warehouse.releaseReservation({ reservationId: orderId }, options);
-    committed = reservation?.status === ReservationStatus.RESERVATION_STATUS_COMMITTED;
-  } catch (err) {
-    if (!isRefusal(err, RESERVATION_COMMITTED)) throw err;
-    committed = true;
+): Promise<{ status: "PAID" | "EXPIRED" | "CANCELLED"; moved: boolean }> {
+  if ((await deps.warehouse.settle(orderId, "RELEASED", options)) === "COMMITTED") {
+    return { status: "PAID", moved: await deps.repo.markPaidByWarehouse(orderId, deps.now()) };
   }
-  if (committed) {
-    await deps.repo.markPaidByWarehouse(orderId, deps.now());
-    return "paid";
-  }
-  await deps.repo.markExpired(orderId, deps.now());
-  return "expired";
+  return { status: end, moved: await deps.repo.markEnded(orderId, end, deps.now()) };
 }

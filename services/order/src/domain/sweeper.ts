@@ -1,7 +1,8 @@
 import type { Logger } from "@wms/logging";
 import type { OrderRepo, SweepKind } from "../db/repo.js";
-import { type Clock, type WarehouseReservations } from "./ports.js";
-import { settleLapsed } from "./settle.js";
+import type { Clock } from "./order.js";
+import { endUnpaid } from "./settle.js";
+import type { WarehouseReservations } from "./warehouse.js";
 
 export interface SweeperDeps {
   repo: OrderRepo;
@@ -54,13 +55,14 @@ async function sweepKind(deps: SweeperDeps, kind: SweepKind, result: SweepResult
     const cutoff = kind === "lapsed" ? now : new Date(now.getTime() - deps.stalePendingAfterMs);
     const claimed = await deps.repo.claimDue(kind, cutoff, now, new Date(now.getTime() + claimMs), deps.batchSize);
     let failed = 0;
-    await forEachLimited(claimed, deps.concurrency ?? 8, async ({ orderId }) => {
+    await forEachLimited(claimed, deps.concurrency ?? 8, async (orderId) => {
       const options = { deadline: new Date(Date.now() + callTimeoutMs) };
       try {
         if (kind === "lapsed") {
-          result[(await settleLapsed(deps, orderId, options)) === "paid" ? "paid" : "expired"] += 1;
+          result[(await endUnpaid(deps, orderId, "EXPIRED", options)).status === "PAID" ? "paid" : "expired"] += 1;
         } else {
-          await deps.warehouse.releaseReservation({ reservationId: orderId }, options);
+          // Never committed: only a PENDING_PAYMENT order's reservation is ever committed.
+          await deps.warehouse.settle(orderId, "RELEASED", options);
           if (await deps.repo.markFailed(orderId, "CHECKOUT_ABANDONED", deps.now())) result.abandoned += 1;
         }
       } catch (err) {

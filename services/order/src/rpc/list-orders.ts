@@ -1,7 +1,7 @@
 import { decodePageToken, nextPageToken, pageSize, type HandlersOf } from "@wms/grpc";
 import { errors } from "@wms/errors";
 import { OrderStatus, type OrderServiceService } from "@wms/proto/order";
-import type { OrdersDomain } from "../domain/orders.js";
+import type { OrdersDomain } from "../domain/index.js";
 import { fromMessageStatus, toOrderMessage } from "../mapping.js";
 
 /** The caller's own orders, newest first, optionally of one status. */

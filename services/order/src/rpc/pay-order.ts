@@ -1,6 +1,6 @@
 import type { HandlersOf } from "@wms/grpc";
 import type { OrderServiceService } from "@wms/proto/order";
-import type { OrdersDomain } from "../domain/orders.js";
+import type { OrdersDomain } from "../domain/index.js";
 import { toOrderMessage } from "../mapping.js";
 
 /** The owning buyer pays a pending, unexpired order; its reservation is committed. */

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { createLogger } from "@wms/logging";
-import { createOrdersDomain, type OrdersDomain } from "../domain/orders.js";
-import type { SweeperDeps } from "../domain/sweeper.js";
+import { createOrdersDomain, type OrdersDomain, type SweeperDeps } from "../domain/index.js";
+import { productCatalog } from "../peers/catalog.js";
+import { warehouseReservations } from "../peers/warehouse.js";
 import { openOrderTestDatabase } from "./database.js";
 import { FakeCatalog, FakeClock, FakeWarehouse } from "./fakes.js";
 
@@ -28,12 +29,14 @@ const logger = createLogger("test", "silent");
 
 /**
  * Registers this file's hooks: a fresh order database for the file (real PostgreSQL), and
- * before each test a new clock, fake warehouse and fake catalog with an orders domain over them.
+ * before each test a new clock, fake warehouse and fake catalog with an orders domain over them
+ * (through the real peer adapters, so their message conversion and error classification are
+ * exercised too).
  */
 export function orderDomainTest(options: OrderDomainOptions): OrderDomainTest {
   // Filled in by the hooks below, before any test reads it.
   const t = {} as OrderDomainTest;
-  t.sweeper = (batchSize) => ({ repo: t.database.repo, warehouse: t.warehouse, now: t.clock.now, logger, batchSize, stalePendingAfterMs: 30_000 });
+  t.sweeper = (batchSize) => ({ repo: t.database.repo, warehouse: warehouseReservations(t.warehouse), now: t.clock.now, logger, batchSize, stalePendingAfterMs: 30_000 });
   beforeAll(async () => {
     t.database = await openOrderTestDatabase();
   });
@@ -48,7 +51,14 @@ export function orderDomainTest(options: OrderDomainOptions): OrderDomainTest {
       t.warehouse.stock(p.productId, p.stock);
       t.catalog.add(p.productId, p.priceCents);
     }
-    t.orders = createOrdersDomain({ repo: t.database.repo, warehouse: t.warehouse, catalog: t.catalog, logger, reservationTtlMs: options.reservationTtlMs, now: t.clock.now });
+    t.orders = createOrdersDomain({
+      repo: t.database.repo,
+      warehouse: warehouseReservations(t.warehouse),
+      catalog: productCatalog(t.catalog),
+      logger,
+      reservationTtlMs: options.reservationTtlMs,
+      now: t.clock.now,
+    });
   });
   return t;
 }

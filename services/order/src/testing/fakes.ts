@@ -1,8 +1,10 @@
 import { DomainError, errors } from "@wms/errors";
-import { fromTimestamp } from "@wms/grpc";
+import { fromTimestamp, toTimestamp } from "@wms/grpc";
 import { ReservationStatus, type Allocation, type Reservation } from "@wms/proto/warehouse";
 import type { Product } from "@wms/proto/product";
-import type { PeerCallOptions, ProductCatalog, WarehouseReservations } from "../domain/ports.js";
+import type { PeerCallOptions } from "../domain/order.js";
+import type { ProductClient } from "../peers/catalog.js";
+import type { WarehouseClient } from "../peers/warehouse.js";
 
 /** A clock tests move by hand, so expiry is tested without sleeping. */
 export class FakeClock {
@@ -28,10 +30,11 @@ interface StoredReservation {
 type Hook = (reservationId: string) => Promise<void> | void;
 
 /**
- * The warehouse's reservation semantics (all or nothing, idempotent by id, tombstones, the
- * expiry check on commit) over one in-memory pool of units per product, for domain tests.
+ * The warehouse's reservation RPCs (all or nothing, idempotent by id, tombstones, the expiry
+ * check on commit) over one in-memory pool of units per product, for domain tests: it answers
+ * in messages, as the real client does, behind the order service's own warehouse adapter.
  */
-export class FakeWarehouse implements WarehouseReservations {
+export class FakeWarehouse implements WarehouseClient {
   readonly available = new Map<string, number>();
   readonly reservations = new Map<string, StoredReservation>();
   readonly calls: Array<{ method: string; reservationId: string }> = [];
@@ -117,13 +120,13 @@ export class FakeWarehouse implements WarehouseReservations {
       reservationId,
       status: stored.status,
       allocations: stored.allocations,
-      expireTime: { seconds: Math.floor(stored.expireTime.getTime() / 1000), nanos: (stored.expireTime.getTime() % 1000) * 1_000_000 },
+      expireTime: toTimestamp(stored.expireTime),
     };
   }
 }
 
 /** Products by id with their prices; unknown ids are left out, as the product service does. */
-export class FakeCatalog implements ProductCatalog {
+export class FakeCatalog implements ProductClient {
   readonly products = new Map<string, Product>();
   calls = 0;
 

@@ -1,13 +1,8 @@
 import { sql } from "drizzle-orm";
 import { bigint, check, integer, jsonb, primaryKey, uuid } from "drizzle-orm/pg-core";
+import type { LineAllocation } from "../../domain/order.js";
 import { orderSchema } from "./order-schema.js";
 import { orders } from "./orders.js";
-
-/** Where a line's units are reserved: written once, when the warehouse answered the reservation. */
-export interface StoredAllocation {
-  warehouseId: string;
-  quantity: number;
-}
 
 export const orderItems = orderSchema.table(
   "order_items",
@@ -21,7 +16,8 @@ export const orderItems = orderSchema.table(
     quantity: bigint("quantity", { mode: "number" }).notNull(),
     /** The product's price when the order was placed. */
     unitPriceCents: bigint("unit_price_cents", { mode: "number" }).notNull(),
-    allocations: jsonb("allocations").$type<StoredAllocation[]>().notNull().default([]),
+    /** Where the line's units are reserved: written once, when the warehouse answered. */
+    allocations: jsonb("allocations").$type<LineAllocation[]>().notNull().default([]),
   },
   (t) => [
     primaryKey({ name: "order_items_pk", columns: [t.orderId, t.productId] }),

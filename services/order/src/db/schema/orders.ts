@@ -1,20 +1,14 @@
 import { sql } from "drizzle-orm";
 import { bigint, check, index, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import type { OrderStatus } from "../../domain/order.js";
 import { orderSchema } from "./order-schema.js";
-
-/**
- * PENDING and FAILED are internal: a checkout half-way through its saga, and one that did not
- * reserve. Neither is ever shown to a buyer.
- */
-export const orderStatuses = ["PENDING", "PENDING_PAYMENT", "PAID", "EXPIRED", "CANCELLED", "FAILED"] as const;
-export type OrderStatusValue = (typeof orderStatuses)[number];
 
 export const orders = orderSchema.table(
   "orders",
   {
     orderId: uuid("order_id").primaryKey(),
     userId: uuid("user_id").notNull(),
-    status: text("status").$type<OrderStatusValue>().notNull(),
+    status: text("status").$type<OrderStatus>().notNull(),
     /** Cleared when the order FAILED, so the buyer may retry with the same key. */
     idempotencyKey: text("idempotency_key"),
     totalCents: bigint("total_cents", { mode: "number" }).notNull(),

@@ -1,9 +1,17 @@
 import type { Logger } from "@wms/logging";
 import type { OrderRepo } from "../db/repo.js";
 import { createCheckout } from "./checkout.js";
+import type { ProductCatalog } from "./catalog.js";
+import type { Clock } from "./order.js";
 import { createPayment } from "./payment.js";
-import type { Clock, ProductCatalog, WarehouseReservations } from "./ports.js";
 import { createQueries } from "./queries.js";
+import type { WarehouseReservations } from "./warehouse.js";
+
+export type { ProductCatalog } from "./catalog.js";
+export type { Order, OrderStatus, VisibleStatus } from "./order.js";
+export { visibleStatuses, isVisible } from "./order.js";
+export type { WarehouseReservations, Reservation, ReservationStatus } from "./warehouse.js";
+export { sweepOrders, type SweeperDeps, type SweepResult } from "./sweeper.js";
 
 export interface OrdersDeps {
   repo: OrderRepo;
