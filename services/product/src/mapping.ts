@@ -1,15 +1,15 @@
 import { toTimestamp } from "@wms/grpc";
-import type { Product } from "@wms/proto/product";
-import type { ProductView } from "./domain/products.js";
+import type { Product as ProductMessage } from "@wms/proto/product";
+import type { ProductView } from "./domain/index.js";
 
-export function toProductMessage({ row, availableQuantity }: ProductView): Product {
+export function toProductMessage({ product, availableQuantity }: ProductView): ProductMessage {
   return {
-    productId: row.productId,
-    shopId: row.shopId,
-    name: row.name,
-    description: row.description,
-    priceCents: row.priceCents,
+    productId: product.productId,
+    shopId: product.shopId,
+    name: product.name,
+    description: product.description,
+    priceCents: product.priceCents,
     availableQuantity,
-    createTime: toTimestamp(row.createTime),
+    createTime: toTimestamp(product.createTime),
   };
 }

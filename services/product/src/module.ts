@@ -2,11 +2,11 @@ import { fileURLToPath } from "node:url";
 import { bindService } from "@wms/grpc";
 import { ProductServiceService } from "@wms/proto/product";
 import { serviceNames } from "@wms/proto/descriptors";
-import { demoProducts } from "@wms/demo";
 import type { ServiceModule } from "@wms/service";
 import { productConfigSpec } from "./config.js";
 import { createProductRepo } from "./db/repo.js";
-import { createProductsDomain } from "./domain/products.js";
+import { seedDemoProducts } from "./demo-data.js";
+import { createProductsDomain } from "./domain/index.js";
 import { createShopOwners } from "./peers/shop-owners.js";
 import { warehouseAvailability } from "./peers/warehouse-availability.js";
 import { createProduct } from "./rpc/create-product.js";
@@ -35,12 +35,7 @@ export const productService: ServiceModule<typeof productConfigSpec> = {
           batchGetProducts: batchGetProducts(products),
         }),
       ],
-      async seedDemoData() {
-        if ((await repo.count()) > 0) return;
-        for (const { productId, shopId, name, description, priceCents } of demoProducts) {
-          await repo.insert({ productId, shopId, name, description, priceCents });
-        }
-      },
+      seedDemoData: () => seedDemoProducts(repo),
     };
   },
 };

@@ -1,13 +1,13 @@
 import { toTimestamp } from "@wms/grpc";
-import type { Shop } from "@wms/proto/shop";
-import type { ShopRow } from "./db/schema/shops.js";
+import type { Shop as ShopMessage } from "@wms/proto/shop";
+import type { Shop } from "./domain/index.js";
 
-export function toShopMessage(row: ShopRow): Shop {
+export function toShopMessage(shop: Shop): ShopMessage {
   return {
-    shopId: row.shopId,
-    ownerUserId: row.ownerUserId,
-    name: row.name,
-    description: row.description,
-    createTime: toTimestamp(row.createTime),
+    shopId: shop.shopId,
+    ownerUserId: shop.ownerUserId,
+    name: shop.name,
+    description: shop.description,
+    createTime: toTimestamp(shop.createTime),
   };
 }

@@ -2,11 +2,11 @@ import { fileURLToPath } from "node:url";
 import { bindService } from "@wms/grpc";
 import { ShopServiceService } from "@wms/proto/shop";
 import { serviceNames } from "@wms/proto/descriptors";
-import { demoShops } from "@wms/demo";
 import type { ServiceModule } from "@wms/service";
 import { shopConfigSpec } from "./config.js";
 import { createShopRepo } from "./db/repo.js";
-import { createShopsDomain } from "./domain/shops.js";
+import { seedDemoShops } from "./demo-data.js";
+import { createShopsDomain } from "./domain/index.js";
 import { createShop } from "./rpc/create-shop.js";
 import { getShop } from "./rpc/get-shop.js";
 import { listShops } from "./rpc/list-shops.js";
@@ -26,10 +26,7 @@ export const shopService: ServiceModule<typeof shopConfigSpec> = {
           listShops: listShops(shops),
         }),
       ],
-      async seedDemoData() {
-        if ((await repo.count()) > 0) return;
-        for (const shop of demoShops) await repo.insert(shop);
-      },
+      seedDemoData: () => seedDemoShops(repo),
     };
   },
 };

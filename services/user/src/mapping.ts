@@ -1,18 +1,17 @@
 import { fromTimestamp, toTimestamp } from "@wms/grpc";
 import { Role, type User } from "@wms/proto/user";
 import type { Shop } from "@wms/proto/shop";
-import type { UserRow } from "./db/schema/users.js";
-import type { CreatedShop } from "./domain/users.js";
+import type { CreatedShop, User as UserModel } from "./domain/index.js";
 
 const roleToMessage = { buyer: Role.ROLE_BUYER, seller: Role.ROLE_SELLER } as const;
 
-export function toUserMessage(row: UserRow): User {
+export function toUserMessage(user: UserModel): User {
   return {
-    userId: row.userId,
-    email: row.email ?? "",
-    phone: row.phone ?? "",
-    role: roleToMessage[row.role],
-    createTime: toTimestamp(row.createTime),
+    userId: user.userId,
+    email: user.email ?? "",
+    phone: user.phone ?? "",
+    role: roleToMessage[user.role],
+    createTime: toTimestamp(user.createTime),
   };
 }
 

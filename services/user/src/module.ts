@@ -1,14 +1,13 @@
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "@wms/config";
 import { bindService } from "@wms/grpc";
-import { hashPassword } from "@wms/auth";
 import { UserServiceService } from "@wms/proto/user";
 import { serviceNames } from "@wms/proto/descriptors";
-import { demoUsers, DEMO_PASSWORD } from "@wms/demo";
 import type { ServiceModule } from "@wms/service";
 import { userConfigSpec } from "./config.js";
 import { createUserRepo } from "./db/repo.js";
-import { createUsersDomain } from "./domain/users.js";
+import { seedDemoUsers } from "./demo-data.js";
+import { createUsersDomain } from "./domain/index.js";
 import { register } from "./rpc/register.js";
 import { login } from "./rpc/login.js";
 import { getUser } from "./rpc/get-user.js";
@@ -39,14 +38,7 @@ export const userService: ServiceModule<typeof userConfigSpec> = {
           getUser: getUser(users),
         }),
       ],
-      async seedDemoData() {
-        if ((await repo.count()) > 0) return;
-        // Demo users are loaded directly: their password is shorter than new accounts may use.
-        const passwordHash = await hashPassword(DEMO_PASSWORD);
-        for (const u of demoUsers) {
-          await repo.insert({ userId: u.userId, email: u.email, phone: u.phone, role: u.role, createTime: new Date() }, passwordHash);
-        }
-      },
+      seedDemoData: () => seedDemoUsers(repo),
     };
   },
 };

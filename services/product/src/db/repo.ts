@@ -1,38 +1,59 @@
 import { and, asc, eq, gt, inArray, type SQL } from "drizzle-orm";
 import { isUniqueViolation, type Database } from "@wms/db";
+import type { Product } from "../domain/index.js";
 import { products, type ProductRow } from "./schema/products.js";
 
-export type NewProductRow = Omit<ProductRow, "createTime"> & { createTime?: Date };
-export type ProductChanges = Partial<Pick<ProductRow, "name" | "description" | "priceCents">>;
-/** What an update did: the row as it is now, or why nothing changed. */
-export type ProductUpdate = { kind: "updated"; row: ProductRow } | { kind: "not-found" } | { kind: "name-taken" };
+export type NewProduct = Omit<Product, "createTime"> & { createTime?: Date };
+export type ProductChanges = Partial<Pick<Product, "name" | "description" | "priceCents">>;
+
+/** The product was written, or its shop already has a product of that name (any case). */
+export type InsertProductOutcome = { kind: "created"; product: Product } | { kind: "name-taken" };
+/** What an update did: the product as it is now, or why nothing changed. */
+export type ProductUpdate = { kind: "updated"; product: Product } | { kind: "not-found" } | { kind: "name-taken" };
 
 export interface ProductRepo {
-  insert(row: NewProductRow): Promise<ProductRow>;
-  findById(productId: string): Promise<ProductRow | undefined>;
+  insert(product: NewProduct): Promise<InsertProductOutcome>;
+  findById(productId: string): Promise<Product | undefined>;
   update(productId: string, changes: ProductChanges): Promise<ProductUpdate>;
-  /** The rows of the given ids that exist, in no particular order. */
-  findByIds(productIds: string[]): Promise<ProductRow[]>;
+  /** The products of the given ids that exist, in no particular order. */
+  findByIds(productIds: string[]): Promise<Product[]>;
   /** Ordered by id (time-ordered), after `afterId` when given. */
-  list(filter: { shopId?: string; afterId?: string; limit: number }): Promise<ProductRow[]>;
+  list(filter: { shopId?: string; afterId?: string; limit: number }): Promise<Product[]>;
   count(): Promise<number>;
+}
+
+/** The one place rows become products. */
+function toProduct(row: ProductRow): Product {
+  return {
+    productId: row.productId,
+    shopId: row.shopId,
+    name: row.name,
+    description: row.description,
+    priceCents: row.priceCents,
+    createTime: row.createTime,
+  };
 }
 
 export function createProductRepo(db: Database): ProductRepo {
   return {
-    async insert(row) {
-      const [inserted] = await db.insert(products).values(row).returning();
-      if (!inserted) throw new Error("insert returned no row");
-      return inserted;
+    async insert(product) {
+      try {
+        const [inserted] = await db.insert(products).values(product).returning();
+        if (!inserted) throw new Error("insert returned no row");
+        return { kind: "created", product: toProduct(inserted) };
+      } catch (err) {
+        if (isUniqueViolation(err, "products_shop_name_key")) return { kind: "name-taken" };
+        throw err;
+      }
     },
     async findById(productId) {
       const [row] = await db.select().from(products).where(eq(products.productId, productId)).limit(1);
-      return row;
+      return row && toProduct(row);
     },
     async update(productId, changes) {
       try {
         const [row] = await db.update(products).set(changes).where(eq(products.productId, productId)).returning();
-        return row ? { kind: "updated", row } : { kind: "not-found" };
+        return row ? { kind: "updated", product: toProduct(row) } : { kind: "not-found" };
       } catch (err) {
         if (isUniqueViolation(err, "products_shop_name_key")) return { kind: "name-taken" };
         throw err;
@@ -40,13 +61,14 @@ export function createProductRepo(db: Database): ProductRepo {
     },
     async findByIds(productIds) {
       if (productIds.length === 0) return [];
-      return db.select().from(products).where(inArray(products.productId, productIds));
+      return (await db.select().from(products).where(inArray(products.productId, productIds))).map(toProduct);
     },
     async list({ shopId, afterId, limit }) {
       const conditions: SQL[] = [];
       if (shopId) conditions.push(eq(products.shopId, shopId));
       if (afterId) conditions.push(gt(products.productId, afterId));
-      return db.select().from(products).where(and(...conditions)).orderBy(asc(products.productId)).limit(limit);
+      const rows = await db.select().from(products).where(and(...conditions)).orderBy(asc(products.productId)).limit(limit);
+      return rows.map(toProduct);
     },
     async count() {
       return db.$count(products);

@@ -1,5 +1,5 @@
 import { DomainError, type ErrorKind } from "@wms/errors";
-import type { AvailabilitySource } from "../domain/products.js";
+import type { AvailabilitySource } from "../domain/index.js";
 
 /** The warehouse service's GetAvailability, as the promise client exposes it. */
 export type GetAvailability = (

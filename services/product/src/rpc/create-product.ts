@@ -1,7 +1,7 @@
 import type { HandlersOf } from "@wms/grpc";
 import { errors } from "@wms/errors";
 import type { ProductServiceService } from "@wms/proto/product";
-import type { ProductsDomain } from "../domain/products.js";
+import type { ProductsDomain } from "../domain/index.js";
 import type { ShopOwners } from "../peers/shop-owners.js";
 import { toProductMessage } from "../mapping.js";
 
@@ -13,12 +13,12 @@ export function createProduct(products: ProductsDomain, owners: ShopOwners): Han
     // Ownership before field checks: a stranger learns nothing about what a valid request is.
     const owner = await owners.ownerOf(request.shopId, { deadline: ctx.deadline });
     if (owner !== seller.userId) throw errors.permissionDenied("only the shop's owner may add products to it");
-    const row = await products.createProduct({
+    const product = await products.createProduct({
       shopId: request.shopId.toLowerCase(),
       name: request.name,
       description: request.description,
       priceCents: request.priceCents,
     });
-    return { product: toProductMessage({ row, availableQuantity: 0 }) };
+    return { product: toProductMessage({ product, availableQuantity: 0 }) };
   };
 }

@@ -1,6 +1,6 @@
 import type { HandlersOf } from "@wms/grpc";
 import type { ProductServiceService } from "@wms/proto/product";
-import type { ProductsDomain } from "../domain/products.js";
+import type { ProductsDomain } from "../domain/index.js";
 import { toProductMessage } from "../mapping.js";
 
 /** Anyone may read a product, with what is available of it in active warehouses. */

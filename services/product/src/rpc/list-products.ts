@@ -2,7 +2,7 @@ import { isId } from "@wms/db";
 import { decodePageToken, nextPageToken, pageSize, type HandlersOf } from "@wms/grpc";
 import { Validator } from "@wms/errors";
 import type { ProductServiceService } from "@wms/proto/product";
-import { type ProductsDomain } from "../domain/products.js";
+import { type ProductsDomain } from "../domain/index.js";
 import { toProductMessage } from "../mapping.js";
 
 /** Anyone may page through products, optionally of one shop. */
@@ -14,7 +14,7 @@ export function listProducts(products: ProductsDomain): HandlersOf<typeof Produc
     const page = await products.listProducts({ shopId: request.shopId || undefined, afterId, limit, deadline: ctx.deadline });
     return {
       products: page.products.map(toProductMessage),
-      nextPageToken: nextPageToken(page.products, page.hasMore, (p) => p.row.productId),
+      nextPageToken: nextPageToken(page.products, page.hasMore, (p) => p.product.productId),
     };
   };
 }

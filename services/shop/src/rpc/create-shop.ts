@@ -2,7 +2,7 @@ import { isId } from "@wms/db";
 import type { HandlersOf } from "@wms/grpc";
 import { errors } from "@wms/errors";
 import type { ShopServiceService } from "@wms/proto/shop";
-import { type ShopsDomain } from "../domain/shops.js";
+import { type ShopsDomain } from "../domain/index.js";
 import { toShopMessage } from "../mapping.js";
 
 /** A seller creates a shop they own; a service (registration) creates one for the user it names. */
@@ -20,7 +20,7 @@ export function createShop(shops: ShopsDomain): HandlersOf<typeof ShopServiceSer
       }
       ownerUserId = caller.userId;
     }
-    const row = await shops.createShop({ ownerUserId, name: request.name, description: request.description });
-    return { shop: toShopMessage(row) };
+    const shop = await shops.createShop({ ownerUserId, name: request.name, description: request.description });
+    return { shop: toShopMessage(shop) };
   };
 }

@@ -1,6 +1,6 @@
 import type { HandlersOf } from "@wms/grpc";
 import type { ShopServiceService } from "@wms/proto/shop";
-import type { ShopsDomain } from "../domain/shops.js";
+import type { ShopsDomain } from "../domain/index.js";
 import { toShopMessage } from "../mapping.js";
 
 /** Anyone may read a shop. */

@@ -2,7 +2,7 @@ import { isId } from "@wms/db";
 import { decodePageToken, nextPageToken, pageSize, type HandlersOf } from "@wms/grpc";
 import { errors } from "@wms/errors";
 import type { ShopServiceService } from "@wms/proto/shop";
-import { type ShopsDomain } from "../domain/shops.js";
+import { type ShopsDomain } from "../domain/index.js";
 import { toShopMessage } from "../mapping.js";
 
 /** Anyone may list shops, optionally of one owner. */

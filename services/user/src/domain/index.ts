@@ -1,9 +1,19 @@
 import { errors, Validator } from "@wms/errors";
 import { hashPassword, verifyPassword, type TokenIssuer, type UserRole } from "@wms/auth";
-import { isId, isUniqueViolation, newId } from "@wms/db";
+import { isId, newId } from "@wms/db";
 import type { UserRepo } from "../db/repo.js";
-import type { UserRow } from "../db/schema/users.js";
 import { validateRegistration, type RegistrationInput } from "./validation.js";
+
+export type { RegistrationInput } from "./validation.js";
+
+export interface User {
+  userId: string;
+  /** Lower-cased; null when the user registered by phone only. */
+  email: string | null;
+  phone: string | null;
+  role: UserRole;
+  createTime: Date;
+}
 
 /** A seller's shop as the shop service made it. */
 export interface CreatedShop {
@@ -19,7 +29,7 @@ export type CreateShopForUser = (input: { ownerUserId: string; name: string; des
 
 /** What registering made: the user and, for a seller, the shop. */
 export interface Registration {
-  user: UserRow;
+  user: User;
   shop?: CreatedShop;
 }
 
@@ -28,8 +38,8 @@ const LOGIN_MAX = 254;
 
 export interface UsersDomain {
   register(input: RegistrationInput): Promise<Registration>;
-  login(login: string, password: string): Promise<{ token: string; expireTime: Date; user: UserRow }>;
-  getUser(userId: string): Promise<UserRow>;
+  login(login: string, password: string): Promise<{ token: string; expireTime: Date; user: User }>;
+  getUser(userId: string): Promise<User>;
 }
 
 export function createUsersDomain(deps: {
@@ -47,21 +57,19 @@ export function createUsersDomain(deps: {
     async register(input) {
       validateRegistration(input);
       const role: UserRole = input.shopName.trim() !== "" ? "seller" : "buyer";
-      const row: UserRow = {
-        userId: newId(),
-        email: input.email === "" ? null : input.email.toLowerCase(),
-        phone: input.phone === "" ? null : input.phone,
-        role,
-        createTime: now(),
-      };
-      let user: UserRow;
-      try {
-        user = await deps.repo.insert(row, await hashPassword(input.password));
-      } catch (err) {
-        if (isUniqueViolation(err, "users_email_key")) throw errors.alreadyExists("EMAIL_TAKEN", "the email is already registered");
-        if (isUniqueViolation(err, "users_phone_key")) throw errors.alreadyExists("PHONE_TAKEN", "the phone is already registered");
-        throw err;
-      }
+      const inserted = await deps.repo.insert(
+        {
+          userId: newId(),
+          email: input.email === "" ? null : input.email.toLowerCase(),
+          phone: input.phone === "" ? null : input.phone,
+          role,
+          createTime: now(),
+        },
+        await hashPassword(input.password),
+      );
+      if (inserted.kind === "email-taken") throw errors.alreadyExists("EMAIL_TAKEN", "the email is already registered");
+      if (inserted.kind === "phone-taken") throw errors.alreadyExists("PHONE_TAKEN", "the phone is already registered");
+      const { user } = inserted;
       if (role === "buyer") return { user };
       try {
         const shop = await deps.createShop({ ownerUserId: user.userId, name: input.shopName, description: input.shopDescription });

@@ -1,7 +1,7 @@
 import { errors } from "@wms/errors";
 import type { HandlersOf } from "@wms/grpc";
 import type { UserServiceService } from "@wms/proto/user";
-import type { UsersDomain } from "../domain/users.js";
+import type { UsersDomain } from "../domain/index.js";
 import { toUserMessage } from "../mapping.js";
 
 /** A user reads themself (`me` or their own id); a service reads anyone. */

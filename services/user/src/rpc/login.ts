@@ -1,6 +1,6 @@
 import { toTimestamp, type HandlersOf } from "@wms/grpc";
 import type { UserServiceService } from "@wms/proto/user";
-import type { UsersDomain } from "../domain/users.js";
+import type { UsersDomain } from "../domain/index.js";
 import { toUserMessage } from "../mapping.js";
 
 /** Anyone may log in by email or phone. */

@@ -1,6 +1,6 @@
 import type { HandlersOf } from "@wms/grpc";
 import type { UserServiceService } from "@wms/proto/user";
-import type { UsersDomain } from "../domain/users.js";
+import type { UsersDomain } from "../domain/index.js";
 import { toShopMessage, toUserMessage } from "../mapping.js";
 
 /** Anyone may register; a shop_name makes a seller with a new shop, returned with the user. */

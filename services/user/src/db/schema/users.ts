@@ -11,7 +11,7 @@ export const users = userSchema.table(
     role: roleEnum("role").notNull(),
     createTime: timestamp("create_time", { withTimezone: true }).notNull().defaultNow(),
   },
-  // The constraint names are how a duplicate becomes EMAIL_TAKEN or PHONE_TAKEN.
+  // The repo turns a violation of these names into an email-taken or phone-taken outcome.
   (t) => [uniqueIndex("users_email_key").on(t.email), uniqueIndex("users_phone_key").on(t.phone)],
 );
 

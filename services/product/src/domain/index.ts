@@ -1,13 +1,21 @@
 import { errors, Validator } from "@wms/errors";
-import { isId, isUniqueViolation, newId, readPage } from "@wms/db";
+import { isId, newId, readPage } from "@wms/db";
 import type { ProductChanges, ProductRepo } from "../db/repo.js";
-import type { ProductRow } from "../db/schema/products.js";
 
 export const PRODUCT_NAME_MAX = 200;
 export const PRODUCT_DESCRIPTION_MAX = 5000;
 export const PRICE_CENTS_MAX = 1_000_000_000_000;
 export const BATCH_GET_MAX = 500;
 
+export interface Product {
+  productId: string;
+  shopId: string;
+  name: string;
+  /** Minor units. */
+  priceCents: number;
+  description: string;
+  createTime: Date;
+}
 
 /** Where available quantities come from (the warehouse service): one call for many products. */
 export interface AvailabilitySource {
@@ -31,14 +39,14 @@ export interface ProductUpdateInput {
   deadline?: Date;
 }
 
-/** A product as callers see it: its row and, when asked for, what can be bought of it. */
+/** A product as callers see it: the product and, when asked for, what can be bought of it. */
 export interface ProductView {
-  row: ProductRow;
+  product: Product;
   availableQuantity: number;
 }
 
 export interface ProductsDomain {
-  createProduct(input: { shopId: string; name: string; description: string; priceCents: number }): Promise<ProductRow>;
+  createProduct(input: { shopId: string; name: string; description: string; priceCents: number }): Promise<Product>;
   /**
    * Renames, redescribes or reprices a product of a shop the caller owns; empty fields (0 for
    * the price) are kept. Orders already placed keep their prices: the order service copies the
@@ -60,13 +68,13 @@ export function createProductsDomain(deps: {
   const now = deps.now ?? (() => new Date());
 
   // Every read of several products makes exactly one availability call, never one per product.
-  async function withAvailability(rows: ProductRow[], deadline: Date | undefined): Promise<ProductView[]> {
+  async function withAvailability(rows: Product[], deadline: Date | undefined): Promise<ProductView[]> {
     if (rows.length === 0) return [];
     const quantities = await deps.availability.availableQuantities(
       rows.map((r) => r.productId),
       { deadline },
     );
-    return rows.map((row) => ({ row, availableQuantity: quantities.get(row.productId) ?? 0 }));
+    return rows.map((product) => ({ product, availableQuantity: quantities.get(product.productId) ?? 0 }));
   }
 
   return {
@@ -79,21 +87,18 @@ export function createProductsDomain(deps: {
         .text(trimmedDescription, PRODUCT_DESCRIPTION_MAX, "description")
         .positiveInt(priceCents, "price_cents", PRICE_CENTS_MAX)
         .throwIfInvalid();
-      try {
-        return await deps.repo.insert({
-          productId: newId(),
-          shopId,
-          name: trimmedName,
-          description: trimmedDescription,
-          priceCents,
-          createTime: now(),
-        });
-      } catch (err) {
-        if (isUniqueViolation(err, "products_shop_name_key")) {
-          throw errors.alreadyExists("PRODUCT_NAME_TAKEN", `the shop already has a product named "${trimmedName}"`);
-        }
-        throw err;
+      const inserted = await deps.repo.insert({
+        productId: newId(),
+        shopId,
+        name: trimmedName,
+        description: trimmedDescription,
+        priceCents,
+        createTime: now(),
+      });
+      if (inserted.kind === "name-taken") {
+        throw errors.alreadyExists("PRODUCT_NAME_TAKEN", `the shop already has a product named "${trimmedName}"`);
       }
+      return inserted.product;
     },
 
     async updateProduct(callerId, { productId, name, description, priceCents, deadline }) {
@@ -114,22 +119,22 @@ export function createProductsDomain(deps: {
       if (trimmedName !== "") changes.name = trimmedName;
       if (trimmedDescription !== "") changes.description = trimmedDescription;
       if (priceCents !== 0) changes.priceCents = priceCents;
-      let row = current;
+      let product = current;
       if (Object.keys(changes).length > 0) {
         const outcome = await deps.repo.update(current.productId, changes);
         if (outcome.kind === "name-taken") throw errors.alreadyExists("PRODUCT_NAME_TAKEN", `the shop already has a product named "${trimmedName}"`);
         if (outcome.kind === "not-found") throw errors.notFound("product", productId);
-        row = outcome.row;
+        product = outcome.product;
       }
-      const [view] = await withAvailability([row], deadline);
+      const [view] = await withAvailability([product], deadline);
       if (!view) throw new Error("availability lost a row");
       return view;
     },
 
     async getProduct(productId, { deadline }) {
-      const row = isId(productId) ? await deps.repo.findById(productId) : undefined;
-      if (!row) throw errors.notFound("product", productId);
-      const [view] = await withAvailability([row], deadline);
+      const product = isId(productId) ? await deps.repo.findById(productId) : undefined;
+      if (!product) throw errors.notFound("product", productId);
+      const [view] = await withAvailability([product], deadline);
       if (!view) throw new Error("availability lost a row");
       return view;
     },
@@ -145,12 +150,12 @@ export function createProductsDomain(deps: {
         throw errors.invalidArgument([{ field: "product_ids", description: `must list at most ${BATCH_GET_MAX} ids` }]);
       }
       const wanted = [...new Set(productIds.filter(isId).map((id) => id.toLowerCase()))];
-      const found = new Map((await deps.repo.findByIds(wanted)).map((row) => [row.productId, row]));
+      const found = new Map((await deps.repo.findByIds(wanted)).map((product) => [product.productId, product]));
       const rows = wanted.flatMap((id) => {
-        const row = found.get(id);
-        return row ? [row] : [];
+        const product = found.get(id);
+        return product ? [product] : [];
       });
-      if (!includeAvailability) return rows.map((row) => ({ row, availableQuantity: 0 }));
+      if (!includeAvailability) return rows.map((product) => ({ product, availableQuantity: 0 }));
       return withAvailability(rows, deadline);
     },
   };
