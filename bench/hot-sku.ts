@@ -34,9 +34,8 @@ import { createTestDatabase } from "@wms/testing";
 import { warehouseService } from "../services/warehouse/src/module.js";
 import { createWarehouseRepo } from "../services/warehouse/src/db/repo.js";
 import { createWarehouseDomain, type WarehouseDomain } from "../services/warehouse/src/domain/index.js";
-import { InMemoryCatalog } from "../services/warehouse/src/test-support/catalog.js";
-import { noLocks, sellerWorld } from "../services/warehouse/src/test-support/fixtures.js";
-import { assertLedgerMatchesLevels } from "../services/warehouse/src/test-support/ledger.js";
+import { InMemoryCatalog } from "../services/warehouse/src/testing/catalog.js";
+import { assertLedgerMatchesLevels, noLocks, sellerWorld } from "../services/warehouse/src/testing/fixtures.js";
 import { fmt, formatTable, median, parseOptions, percentile, splitStock, type BenchOptions } from "./support.js";
 
 const VARIANTS = {

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { service as healthService } from "grpc-health-check";
 import { createClient } from "@wms/grpc";
-import { defaultPorts, peerNames, type ServiceName } from "@wms/service";
+import { isServiceName, type ServiceName } from "@wms/proto/services";
+import { portFor } from "@wms/service";
 
 // The container's HEALTHCHECK (the image has no grpc_health_probe): exits 0 when the process
 // named by the argument or SERVICE answers — the gRPC health service for a service, GET
@@ -32,7 +33,7 @@ async function checkGateway(): Promise<void> {
 }
 
 async function checkService(service: ServiceName): Promise<void> {
-  const port = process.env.PORT || process.env[`${service.toUpperCase()}_PORT`] || String(defaultPorts[service]);
+  const port = portFor(service, process.env);
   const client = createClient(healthService, `127.0.0.1:${port}`);
   const check = client.Check;
   if (!check) fail("grpc-health-check has no Check method");
@@ -46,7 +47,7 @@ async function checkService(service: ServiceName): Promise<void> {
 
 try {
   if (name === "gateway") await checkGateway();
-  else if ((peerNames as readonly string[]).includes(name)) await checkService(name as ServiceName);
+  else if (isServiceName(name)) await checkService(name);
   else fail(`SERVICE=${JSON.stringify(name)} is not a service or the gateway`);
 } catch (err) {
   fail(err instanceof Error ? err.message : String(err));

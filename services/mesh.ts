@@ -1,10 +1,11 @@
 import { ConfigError, loadConfig } from "@wms/config";
 import { onShutdownSignal } from "@wms/grpc";
 import { createLogger } from "@wms/logging";
-import { peerNames, startService, type RunningService } from "@wms/service";
+import { serviceNames, type ServiceName } from "@wms/proto/services";
+import { startService, type RunningService } from "@wms/service";
 import { startGateway, gatewayConfigSpec } from "@wms/gateway";
 import { metricsConfigSpec, startMetricsServer } from "@wms/telemetry";
-import { serviceModules } from "./registry.js";
+import { serviceModule } from "./registry.js";
 
 // The whole mesh in one process: five gRPC servers on their own ports, talking over real
 // gRPC, sharing one embedded database (PGlite cannot be shared across processes), plus the
@@ -14,10 +15,10 @@ const logger = createLogger("mesh");
 async function main(): Promise<void> {
   const meshConfig = loadConfig({ ...gatewayConfigSpec, ...metricsConfigSpec });
   const running: RunningService[] = [];
-  for (const name of peerNames) {
-    running.push(await startService(serviceModules[name], { ...process.env, PORT: undefined }, { logger }));
+  for (const name of serviceNames) {
+    running.push(await startService(serviceModule(name), { ...process.env, PORT: undefined }, { logger }));
   }
-  const upstreams = Object.fromEntries(running.map((s) => [s.name, s.server.address])) as Record<(typeof peerNames)[number], string>;
+  const upstreams = Object.fromEntries(running.map((s) => [s.name, s.server.address])) as Record<ServiceName, string>;
   const gateway = await startGateway({
     host: meshConfig.GATEWAY_HOST,
     port: meshConfig.GATEWAY_PORT,

@@ -5,11 +5,11 @@ import { productService } from "@wms/product-service";
 import { warehouseService } from "@wms/warehouse-service";
 import { orderService } from "@wms/order-service";
 
-/** Every service of the mesh, in start order (peers are called lazily, so order is for logs only). */
-export const serviceModules: Record<ServiceName, ServiceModule> = {
-  user: userService as ServiceModule,
-  shop: shopService as ServiceModule,
-  product: productService as ServiceModule,
-  warehouse: warehouseService as ServiceModule,
-  order: orderService as ServiceModule,
-};
+const modules = [userService, shopService, productService, warehouseService, orderService] as ServiceModule[];
+
+/** The module that implements a service of the mesh (each module carries its own name). */
+export function serviceModule(name: ServiceName): ServiceModule {
+  const module = modules.find((m) => m.name === name);
+  if (!module) throw new Error(`no module implements the ${name} service`);
+  return module;
+}

@@ -3,6 +3,7 @@ import { Server, ServerCredentials, type sendUnaryData, type ServerUnaryCall } f
 import { newId } from "@wms/db";
 import { createLogger } from "@wms/logging";
 import { WarehouseServiceService, type GetAvailabilityRequest, type GetAvailabilityResponse } from "@wms/proto/warehouse";
+import { serviceNames } from "@wms/proto/services";
 import { shopService } from "@wms/shop-service";
 import { testServices } from "@wms/testing";
 import { startGateway } from "./index.js";
@@ -40,8 +41,8 @@ beforeAll(async () => {
   gateway = await startGateway({
     host: "127.0.0.1",
     port: 0,
-    // Port 1 refuses connections: those services are "down".
-    upstreams: { user: "127.0.0.1:1", shop: shop.address, product: "127.0.0.1:1", warehouse: warehouse.address, order: "127.0.0.1:1" },
+    // Port 1 refuses connections: every service but shop and warehouse is "down".
+    upstreams: { ...Object.fromEntries(serviceNames.map((name) => [name, "127.0.0.1:1"])), shop: shop.address, warehouse: warehouse.address } as Record<(typeof serviceNames)[number], string>,
     maxBodyBytes: MAX_BODY,
     logger: createLogger("gateway-test", "silent"),
   });

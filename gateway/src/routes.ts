@@ -1,9 +1,9 @@
 import { getOption, hasOption, type DescExtension, type DescMethod, type FileRegistry } from "@bufbuild/protobuf";
-import { serviceNames } from "@wms/proto/descriptors";
+import { fullServiceNames, serviceNames, type ServiceName } from "@wms/proto/services";
 import { matchPathTemplate, parsePathTemplate, specificity, type PathTemplate } from "./path-template.js";
 import { resolveFieldPath, urlSettableLeaf } from "./request-message.js";
 
-export type UpstreamName = keyof typeof serviceNames;
+export type UpstreamName = ServiceName;
 
 /** One REST binding of one RPC, from its google.api.http annotation. */
 export interface Route {
@@ -32,7 +32,8 @@ export function buildRoutes(registry: FileRegistry): Route[] {
   const extension = registry.getExtension("google.api.http");
   if (!extension) throw new Error("google.api.http missing from the descriptor registry");
   const routes: Route[] = [];
-  for (const [upstream, serviceName] of Object.entries(serviceNames) as Array<[UpstreamName, string]>) {
+  for (const upstream of serviceNames) {
+    const serviceName = fullServiceNames[upstream];
     const service = registry.getService(serviceName);
     if (!service) throw new Error(`${serviceName} missing from the descriptor registry`);
     for (const method of service.methods) {

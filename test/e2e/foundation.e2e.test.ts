@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "@wms/grpc";
 import { UserServiceService } from "@wms/proto/user";
-import { serviceNames } from "@wms/proto/descriptors";
+import { fullServiceNames } from "@wms/proto/services";
 import { createTestDatabase } from "@wms/testing";
 import { startMesh, restClient, errorReason, type Mesh, type MeshServiceName } from "../support/mesh.js";
 import { healthCheck, ReflectionClient } from "../support/grpc-tools.js";
@@ -33,11 +33,11 @@ describe.each([
   it("answers health SERVING and lists its service through reflection on every port, imports included", async () => {
     for (const [name, address] of Object.entries(mesh.grpc) as Array<[MeshServiceName, string]>) {
       expect(await healthCheck(address)).toBe("SERVING");
-      expect(await healthCheck(address, serviceNames[name])).toBe("SERVING");
+      expect(await healthCheck(address, fullServiceNames[name])).toBe("SERVING");
       const reflection = new ReflectionClient(address);
       try {
-        expect(await reflection.listServices()).toContain(serviceNames[name]);
-        const files = await reflection.resolveAll(serviceNames[name]);
+        expect(await reflection.listServices()).toContain(fullServiceNames[name]);
+        const files = await reflection.resolveAll(fullServiceNames[name]);
         expect([...files.keys()]).toEqual(
           expect.arrayContaining([`wms/${name}/v1/${name}.proto`, "google/api/annotations.proto", "google/api/http.proto", "google/protobuf/timestamp.proto", "google/protobuf/descriptor.proto"]),
         );

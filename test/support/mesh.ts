@@ -3,11 +3,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { serviceNames as names, type ServiceName } from "@wms/proto/services";
+import { addressVariable } from "@wms/service";
 import { freePort } from "@wms/testing";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-const names = ["user", "shop", "product", "warehouse", "order"] as const;
-export type MeshServiceName = (typeof names)[number];
+export type MeshServiceName = ServiceName;
 
 export interface Mesh {
   restUrl: string;
@@ -32,7 +33,7 @@ export async function startMesh(env: Record<string, string> = {}): Promise<Mesh>
   const childEnv: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, GATEWAY_PORT: String(gatewayPort), METRICS_PORT: String(metricsPort), LOG_LEVEL: "warn", ...env };
   for (const n of names) {
     childEnv[`${n.toUpperCase()}_PORT`] = String(ports[n]);
-    childEnv[`${n.toUpperCase()}_SERVICE_ADDR`] = grpc[n];
+    childEnv[addressVariable(n)] = grpc[n];
   }
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "services/mesh.ts"], { cwd: repoRoot, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";

@@ -16,7 +16,6 @@ export type Database = PgDatabase<PgQueryResultHKT>;
 
 export interface DatabaseHandle {
   readonly db: Database;
-  readonly embedded: boolean;
   /**
    * Runs `work` while holding a cluster-wide lock named `name` (a PostgreSQL advisory lock), so
    * replicas starting together do one-time work (demo data) one after another.
@@ -57,7 +56,6 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
       db: drizzlePostgres(
         instrumentPostgres(alwaysPrepared(client), { service: opts.service, attributes: postgresAttributes(opts.url), pool: connectionPoolGauge(opts.service, poolSize) }),
       ) as unknown as Database,
-      embedded: false,
       exclusively: (name, work) => withAdvisoryLock(opts.url as string, name, work),
       close: () => client.end({ timeout: 5 }),
     };
@@ -67,7 +65,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
   if (migrate) await migratePglite(db, migrationConfig);
   // One process owns an embedded database: nothing else can race it.
   const traced = drizzlePglite(instrumentPglite(shared.client, { service: opts.service, attributes: { "db.system": "postgresql", "db.system.name": "postgresql" } }));
-  return { db: traced as unknown as Database, embedded: true, exclusively: (_name, work) => work(), close: () => shared.release() };
+  return { db: traced as unknown as Database, exclusively: (_name, work) => work(), close: () => shared.release() };
 }
 
 /**

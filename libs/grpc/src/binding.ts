@@ -1,5 +1,6 @@
 import type { ServiceDefinition } from "@grpc/grpc-js";
 import { errors } from "@wms/errors";
+import { fullServiceName } from "@wms/proto/services";
 import type { CallContext } from "./context.js";
 
 export type UnaryHandler<Req, Res> = (request: Req, ctx: CallContext) => Promise<Res>;
@@ -21,8 +22,9 @@ export interface ServiceBinding {
   readonly handlers: Record<string, UnaryHandler<unknown, unknown>>;
 }
 
-export function bindService<D extends ServiceDefinition>(name: string, definition: D, handlers: HandlersOf<D>): ServiceBinding {
-  return { name, definition, handlers: handlers as unknown as Record<string, UnaryHandler<unknown, unknown>> };
+/** A generated service definition with its handlers; its full name is read from the definition. */
+export function bindService<D extends ServiceDefinition>(definition: D, handlers: HandlersOf<D>): ServiceBinding {
+  return { name: fullServiceName(definition), definition, handlers: handlers as unknown as Record<string, UnaryHandler<unknown, unknown>> };
 }
 
 /** Handlers answering UNIMPLEMENTED for every method: a contract published before its service. */

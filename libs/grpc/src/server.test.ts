@@ -19,7 +19,7 @@ async function serverWith(getShop: () => Promise<never> | Promise<{ shop: undefi
     name: "test",
     host: "127.0.0.1",
     port: 0,
-    services: [bindService("wms.shop.v1.ShopService", ShopServiceService, { ...unimplementedHandlers(ShopServiceService), getShop })],
+    services: [bindService(ShopServiceService, { ...unimplementedHandlers(ShopServiceService), getShop })],
     verifier: new TokenVerifier(publicKey),
     logger: createLogger("test", "silent"),
   });

@@ -49,12 +49,3 @@ export function descriptorRegistry(): FileRegistry {
 export function serializedFileDescriptors(): Buffer[] {
   return load().files.map((f) => Buffer.from(toBinary(FileDescriptorProtoSchema, f)));
 }
-
-/** Fully qualified names of the five WMS services. */
-export const serviceNames = {
-  user: "wms.user.v1.UserService",
-  shop: "wms.shop.v1.ShopService",
-  product: "wms.product.v1.ProductService",
-  warehouse: "wms.warehouse.v1.WarehouseService",
-  order: "wms.order.v1.OrderService",
-} as const;

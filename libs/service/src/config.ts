@@ -1,15 +1,18 @@
-import { env, type ConfigOf } from "@wms/config";
+import { env, type ConfigOf, type Field } from "@wms/config";
+import { meshServices, serviceNames, type ServiceName } from "@wms/proto/services";
 
-export const peerNames = ["user", "shop", "product", "warehouse", "order"] as const;
-export type ServiceName = (typeof peerNames)[number];
+export type { ServiceName } from "@wms/proto/services";
 
-export const defaultPorts: Record<ServiceName, number> = {
-  user: 50051,
-  shop: 50052,
-  product: 50053,
-  warehouse: 50054,
-  order: 50055,
-};
+/** `<NAME>_SERVICE_ADDR`: where a service's peers (and the gateway) reach it. */
+export type ServiceAddressVariable<N extends ServiceName = ServiceName> = `${Uppercase<N>}_SERVICE_ADDR`;
+
+export const addressVariable = <N extends ServiceName>(name: N): ServiceAddressVariable<N> =>
+  `${name.toUpperCase()}_SERVICE_ADDR` as ServiceAddressVariable<N>;
+
+/** One address variable per service, defaulting to its default port on this machine. */
+export const serviceAddressSpec = Object.fromEntries(
+  serviceNames.map((name) => [addressVariable(name), env.string(`127.0.0.1:${meshServices[name].defaultPort}`, "host:port")]),
+) as { [N in ServiceName as ServiceAddressVariable<N>]: Field<string> };
 
 /** Variables every service reads. A service's own config.ts adds its own. */
 export const commonConfigSpec = {
@@ -28,11 +31,12 @@ export const commonConfigSpec = {
   /** false when migrations run once before a rollout (`migrate`), so replicas never race to apply them. */
   MIGRATE: env.boolean(true),
   SHUTDOWN_GRACE: env.duration("10s"),
-  USER_SERVICE_ADDR: env.string(`127.0.0.1:${defaultPorts.user}`, "host:port"),
-  SHOP_SERVICE_ADDR: env.string(`127.0.0.1:${defaultPorts.shop}`, "host:port"),
-  PRODUCT_SERVICE_ADDR: env.string(`127.0.0.1:${defaultPorts.product}`, "host:port"),
-  WAREHOUSE_SERVICE_ADDR: env.string(`127.0.0.1:${defaultPorts.warehouse}`, "host:port"),
-  ORDER_SERVICE_ADDR: env.string(`127.0.0.1:${defaultPorts.order}`, "host:port"),
+  ...serviceAddressSpec,
 };
 
 export type CommonConfig = ConfigOf<typeof commonConfigSpec>;
+
+/** Each service's address from a loaded config (the gateway's upstreams, a service's peers). */
+export function serviceAddresses(config: { [N in ServiceName as ServiceAddressVariable<N>]: string }): Record<ServiceName, string> {
+  return Object.fromEntries(serviceNames.map((name) => [name, config[addressVariable(name)]])) as Record<ServiceName, string>;
+}

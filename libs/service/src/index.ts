@@ -1,7 +1,14 @@
-export { commonConfigSpec, peerNames, defaultPorts, type CommonConfig, type ServiceName } from "./config.js";
+export {
+  commonConfigSpec,
+  serviceAddressSpec,
+  serviceAddresses,
+  addressVariable,
+  type CommonConfig,
+  type ServiceName,
+} from "./config.js";
 export { type ServiceModule, type ServiceDeps, type StartedService } from "./module.js";
-export { Peers } from "./peers.js";
-export { startService, type RunningService, type SharedResources } from "./start.js";
+export { createPeers, type Peers } from "./peers.js";
+export { startService, portFor, type RunningService, type SharedResources } from "./start.js";
 export { runStandalone } from "./standalone.js";
 export { migrateServices } from "./migrate.js";
 export { createImmutableCache } from "./immutable-cache.js";

@@ -1,47 +1,32 @@
 import { createClient, type PromiseClient, type ServiceCredentials } from "@wms/grpc";
-import { UserServiceService } from "@wms/proto/user";
-import { ShopServiceService } from "@wms/proto/shop";
-import { ProductServiceService } from "@wms/proto/product";
-import { WarehouseServiceService } from "@wms/proto/warehouse";
-import { OrderServiceService } from "@wms/proto/order";
-import type { CommonConfig } from "./config.js";
+import { meshServices, serviceNames, type ServiceDefinitionOf, type ServiceName } from "@wms/proto/services";
 
-/** Clients for the other services, made on first use, calling with this service's credential. */
-export class Peers {
-  private readonly clients = new Map<string, { close(): void }>();
+/**
+ * Clients for the other services, one method per service (`peers.warehouse()`), each made on
+ * first use and calling with this service's credential.
+ */
+export type Peers = { [N in ServiceName]: () => PromiseClient<ServiceDefinitionOf<N>> } & {
+  /** Closes every client made so far. */
+  close(): void;
+};
 
-  constructor(
-    private readonly config: CommonConfig,
-    private readonly credentials: ServiceCredentials,
-  ) {}
-
-  user(): PromiseClient<typeof UserServiceService> {
-    return this.get("user", () => createClient(UserServiceService, this.config.USER_SERVICE_ADDR, this.credentials));
+export function createPeers(addresses: Record<ServiceName, string>, credentials: ServiceCredentials): Peers {
+  const clients = new Map<ServiceName, { close(): void }>();
+  const peers: Record<string, unknown> = {
+    close() {
+      for (const client of clients.values()) client.close();
+      clients.clear();
+    },
+  };
+  for (const name of serviceNames) {
+    peers[name] = () => {
+      let client = clients.get(name);
+      if (!client) {
+        client = createClient(meshServices[name].definition, addresses[name], credentials);
+        clients.set(name, client);
+      }
+      return client;
+    };
   }
-  shop(): PromiseClient<typeof ShopServiceService> {
-    return this.get("shop", () => createClient(ShopServiceService, this.config.SHOP_SERVICE_ADDR, this.credentials));
-  }
-  product(): PromiseClient<typeof ProductServiceService> {
-    return this.get("product", () => createClient(ProductServiceService, this.config.PRODUCT_SERVICE_ADDR, this.credentials));
-  }
-  warehouse(): PromiseClient<typeof WarehouseServiceService> {
-    return this.get("warehouse", () => createClient(WarehouseServiceService, this.config.WAREHOUSE_SERVICE_ADDR, this.credentials));
-  }
-  order(): PromiseClient<typeof OrderServiceService> {
-    return this.get("order", () => createClient(OrderServiceService, this.config.ORDER_SERVICE_ADDR, this.credentials));
-  }
-
-  private get<T extends { close(): void }>(name: string, make: () => T): T {
-    let client = this.clients.get(name);
-    if (!client) {
-      client = make();
-      this.clients.set(name, client);
-    }
-    return client as T;
-  }
-
-  close(): void {
-    for (const client of this.clients.values()) client.close();
-    this.clients.clear();
-  }
+  return peers as Peers;
 }

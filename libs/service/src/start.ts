@@ -4,9 +4,10 @@ import { loadKeyPair, TokenIssuer, TokenVerifier } from "@wms/auth";
 import { startGrpcServer, ServiceCredentials, type RunningServer, type Middleware } from "@wms/grpc";
 import { createLogger, loggerFor, type Logger } from "@wms/logging";
 import { startTracing, stopTracing } from "@wms/telemetry";
-import { commonConfigSpec, defaultPorts } from "./config.js";
+import { meshServices, type ServiceName } from "@wms/proto/services";
+import { commonConfigSpec, serviceAddresses } from "./config.js";
 import type { ServiceModule } from "./module.js";
-import { Peers } from "./peers.js";
+import { createPeers } from "./peers.js";
 
 export interface RunningService {
   readonly name: string;
@@ -45,7 +46,7 @@ export async function startService<S extends ConfigSpec>(
   const userKeys = loadKeyPair({ privateKeyPem: config.JWT_PRIVATE_KEY, publicKeyPem: config.JWT_PUBLIC_KEY, dataDir: config.DATA_DIR, fileName: "jwt-ed25519.pem" });
   const serviceKeys = loadKeyPair({ privateKeyPem: config.SERVICE_PRIVATE_KEY, publicKeyPem: config.SERVICE_PUBLIC_KEY, dataDir: config.DATA_DIR, fileName: "service-ed25519.pem" });
   if (!serviceKeys.privateKey) throw new ConfigError(["SERVICE_PRIVATE_KEY is required when SERVICE_PUBLIC_KEY is set (every service signs its own credentials)"]);
-  const peers = new Peers(config, new ServiceCredentials(new TokenIssuer(serviceKeys.privateKey), module.name));
+  const peers = createPeers(serviceAddresses(config), new ServiceCredentials(new TokenIssuer(serviceKeys.privateKey), module.name));
   const userTokenIssuer = userKeys.privateKey ? new TokenIssuer(userKeys.privateKey) : undefined;
   const started = await module.create({ config, db: handle.db, logger, peers, userTokenIssuer });
   const seed = started.seedDemoData;
@@ -74,9 +75,9 @@ export async function startService<S extends ConfigSpec>(
 }
 
 /** `PORT`, else `<NAME>_PORT`, else the service's default port. */
-function portFor(name: keyof typeof defaultPorts, env: NodeJS.ProcessEnv): number {
+export function portFor(name: ServiceName, env: NodeJS.ProcessEnv): number {
   const raw = env.PORT ?? env[`${name.toUpperCase()}_PORT`];
-  if (raw === undefined || raw === "") return defaultPorts[name];
+  if (raw === undefined || raw === "") return meshServices[name].defaultPort;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`PORT=${raw} is not a port number`);
   return n;

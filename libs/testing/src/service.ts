@@ -1,6 +1,6 @@
 import type { ServiceDefinition } from "@grpc/grpc-js";
 import type { ConfigSpec } from "@wms/config";
-import { createTestDatabase } from "@wms/db/testing";
+import { createTestDatabase } from "./database.js";
 import { createClient, type PromiseClient } from "@wms/grpc";
 import { startService, type ServiceModule, type RunningService, type SharedResources } from "@wms/service";
 import { testTokens, type TestTokens } from "./tokens.js";

@@ -1,7 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { bindService } from "@wms/grpc";
 import { OrderServiceService } from "@wms/proto/order";
-import { serviceNames } from "@wms/proto/descriptors";
 import { runPeriodically, type PeriodicTask, type ServiceModule } from "@wms/service";
 import { orderConfigSpec } from "./config.js";
 import { createOrderRepo } from "./db/repo.js";
@@ -26,7 +25,7 @@ export const orderService: ServiceModule<typeof orderConfigSpec> = {
     let sweeper: PeriodicTask | undefined;
     return {
       bindings: [
-        bindService(serviceNames.order, OrderServiceService, {
+        bindService(OrderServiceService, {
           checkout: checkout(orders),
           getOrder: getOrder(orders),
           listOrders: listOrders(orders),

@@ -1,7 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { bindService } from "@wms/grpc";
 import { ProductServiceService } from "@wms/proto/product";
-import { serviceNames } from "@wms/proto/descriptors";
 import type { ServiceModule } from "@wms/service";
 import { productConfigSpec } from "./config.js";
 import { createProductRepo } from "./db/repo.js";
@@ -27,7 +26,7 @@ export const productService: ServiceModule<typeof productConfigSpec> = {
     const products = createProductsDomain({ repo, availability, owners });
     return {
       bindings: [
-        bindService(serviceNames.product, ProductServiceService, {
+        bindService(ProductServiceService, {
           createProduct: createProduct(products, owners),
           getProduct: getProduct(products),
           updateProduct: updateProduct(products),

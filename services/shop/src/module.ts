@@ -1,7 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { bindService } from "@wms/grpc";
 import { ShopServiceService } from "@wms/proto/shop";
-import { serviceNames } from "@wms/proto/descriptors";
 import type { ServiceModule } from "@wms/service";
 import { shopConfigSpec } from "./config.js";
 import { createShopRepo } from "./db/repo.js";
@@ -20,7 +19,7 @@ export const shopService: ServiceModule<typeof shopConfigSpec> = {
     const shops = createShopsDomain({ repo });
     return {
       bindings: [
-        bindService(serviceNames.shop, ShopServiceService, {
+        bindService(ShopServiceService, {
           createShop: createShop(shops),
           getShop: getShop(shops),
           listShops: listShops(shops),

@@ -2,7 +2,6 @@ import { fileURLToPath } from "node:url";
 import { ConfigError } from "@wms/config";
 import { bindService } from "@wms/grpc";
 import { UserServiceService } from "@wms/proto/user";
-import { serviceNames } from "@wms/proto/descriptors";
 import type { ServiceModule } from "@wms/service";
 import { userConfigSpec } from "./config.js";
 import { createUserRepo } from "./db/repo.js";
@@ -32,7 +31,7 @@ export const userService: ServiceModule<typeof userConfigSpec> = {
     });
     return {
       bindings: [
-        bindService(serviceNames.user, UserServiceService, {
+        bindService(UserServiceService, {
           register: register(users),
           login: login(users),
           getUser: getUser(users),

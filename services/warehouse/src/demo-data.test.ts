@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoProducts, demoShops, demoWarehouses } from "@wms/demo";
 import { seedDemoData } from "./demo-data.js";
-import { assertLedgerMatchesLevels } from "./test-support/ledger.js";
-import { openTestDatabase, testDomain } from "./test-support/fixtures.js";
+import { assertLedgerMatchesLevels, openTestDatabase, testDomain } from "./testing/fixtures.js";
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
 let t: ReturnType<typeof testDomain>;

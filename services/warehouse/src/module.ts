@@ -1,7 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { bindService } from "@wms/grpc";
 import { WarehouseServiceService } from "@wms/proto/warehouse";
-import { serviceNames } from "@wms/proto/descriptors";
 import { createLockManager } from "@wms/locks";
 import { runPeriodically, type PeriodicTask, type ServiceModule } from "@wms/service";
 import { registerSweeperLag, reservationCounter } from "@wms/telemetry";
@@ -48,7 +47,7 @@ export const warehouseService: ServiceModule<typeof warehouseConfigSpec> = {
     const countReservation = reservationCounter("warehouse");
     return {
       bindings: [
-        bindService(serviceNames.warehouse, WarehouseServiceService, {
+        bindService(WarehouseServiceService, {
           createWarehouse: createWarehouse(domain),
           getWarehouse: getWarehouse(domain),
           listWarehouses: listWarehouses(domain),

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { newId } from "@wms/db";
 import { ReservationStatus } from "@wms/proto/warehouse";
-import { rejection } from "@wms/testing";
-import { FakeClock, lostReply } from "../testing/fakes.js";
+import { rejection, TestClock } from "@wms/testing";
+import { lostReply } from "../testing/fakes.js";
 import { orderDomainTest } from "../testing/domain.js";
 import { sweepOrders } from "./sweeper.js";
 
@@ -12,7 +12,7 @@ const t = orderDomainTest({
   reservationTtlMs: TTL,
   products: [{ productId: product, stock: 100, priceCents: 500 }],
   // Each test starts a day later, so orders left by earlier tests are long lapsed and swept first.
-  clock: () => new FakeClock(Date.parse("2026-11-01T10:00:00Z") + 86_400_000 * Math.floor(Math.random() * 1000)),
+  clock: () => new TestClock(Date.parse("2026-11-01T10:00:00Z") + 86_400_000 * Math.floor(Math.random() * 1000)),
 });
 let buyer: string;
 beforeEach(() => {

@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { createLogger } from "@wms/logging";
+import { TestClock } from "@wms/testing";
 import { createOrdersDomain, type OrdersDomain, type SweeperDeps } from "../domain/index.js";
 import { productCatalog } from "../peers/catalog.js";
 import { warehouseReservations } from "../peers/warehouse.js";
 import { openOrderTestDatabase } from "./database.js";
-import { FakeCatalog, FakeClock, FakeWarehouse } from "./fakes.js";
+import { FakeCatalog, FakeWarehouse } from "./fakes.js";
 
 /** One test's world: fields are replaced before each test, so read them inside tests only. */
 export interface OrderDomainTest {
   database: Awaited<ReturnType<typeof openOrderTestDatabase>>;
-  clock: FakeClock;
+  clock: TestClock;
   warehouse: FakeWarehouse;
   catalog: FakeCatalog;
   orders: OrdersDomain;
@@ -21,8 +22,8 @@ export interface OrderDomainOptions {
   reservationTtlMs: number;
   /** Stocked in the fake warehouse and priced in the fake catalog, afresh for each test. */
   products: Array<{ productId: string; stock: number; priceCents: number }>;
-  /** The clock each test starts with (default: FakeClock's fixed start). */
-  clock?: () => FakeClock;
+  /** The clock each test starts with (default: a fixed start, 2026-11-01T10:00Z). */
+  clock?: () => TestClock;
 }
 
 const logger = createLogger("test", "silent");
@@ -44,7 +45,7 @@ export function orderDomainTest(options: OrderDomainOptions): OrderDomainTest {
     await t.database?.close();
   });
   beforeEach(() => {
-    t.clock = options.clock?.() ?? new FakeClock();
+    t.clock = options.clock?.() ?? new TestClock(Date.parse("2026-11-01T10:00:00Z"));
     t.warehouse = new FakeWarehouse(t.clock.now);
     t.catalog = new FakeCatalog();
     for (const p of options.products) {

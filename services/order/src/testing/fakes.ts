@@ -6,15 +6,6 @@ import type { PeerCallOptions } from "../domain/order.js";
 import type { ProductClient } from "../peers/catalog.js";
 import type { WarehouseClient } from "../peers/warehouse.js";
 
-/** A clock tests move by hand, so expiry is tested without sleeping. */
-export class FakeClock {
-  constructor(private t = Date.parse("2026-11-01T10:00:00Z")) {}
-  now = (): Date => new Date(this.t);
-  advance(ms: number): void {
-    this.t += ms;
-  }
-}
-
 /** An error as a peer's transport gives it: no ErrorInfo, so nobody knows what the peer did. */
 export const lostReply = () => new DomainError("DEADLINE_EXCEEDED", "DEADLINE_EXCEEDED", "deadline exceeded");
 

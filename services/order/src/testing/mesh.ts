@@ -5,7 +5,7 @@ import { OrderServiceService, type CheckoutItem } from "@wms/proto/order";
 import { ProductServiceService } from "@wms/proto/product";
 import { ShopServiceService } from "@wms/proto/shop";
 import { WarehouseServiceService } from "@wms/proto/warehouse";
-import { freePort, testServices, TEST_REDIS_URL, type TestTokens } from "@wms/testing";
+import { freePort, ledgerProblems, testServices, TEST_REDIS_URL, type TestTokens } from "@wms/testing";
 import { shopService } from "@wms/shop-service";
 import { productService } from "@wms/product-service";
 import { warehouseService } from "@wms/warehouse-service";
@@ -128,7 +128,7 @@ export async function startOrderMesh(options: MeshOptions): Promise<OrderMesh> {
         const { items } = await warehouse.getAvailability({ productIds: [productId] });
         return items.find((i) => i.productId === productId)?.availableQuantity ?? 0;
       },
-      ledgerProblems: () => ledgerProblems(sql),
+      ledgerProblems: () => ledgerProblems((statement) => sql.unsafe(statement)),
       async reservationStatus(reservationId) {
         const rows = await sql<{ status: string }[]>`select status from warehouse.reservations where reservation_id = ${reservationId}`;
         return rows[0]?.status;
@@ -143,32 +143,6 @@ export async function startOrderMesh(options: MeshOptions): Promise<OrderMesh> {
     await stop().catch(() => undefined); // the start's own error is the one to show
     throw err;
   }
-}
-
-/**
- * DESIGN §2's invariant, from the warehouse's own tables: each level's on_hand and reserved
- * are the signed sums of its movements, and reserved is what its HELD reservations hold.
- */
-async function ledgerProblems(sql: postgres.Sql): Promise<string[]> {
-  const rows = await sql<{ warehouse_id: string; product_id: string; on_hand: number; reserved: number; ledger_on_hand: number; ledger_reserved: number; held: number }[]>`
-    select l.warehouse_id, l.product_id, l.on_hand::int, l.reserved::int,
-      coalesce((select sum(case when m.kind in ('RECEIPT', 'TRANSFER_IN') then m.quantity when m.kind in ('TRANSFER_OUT', 'COMMIT') then -m.quantity else 0 end)
-        from warehouse.stock_movements m where m.warehouse_id = l.warehouse_id and m.product_id = l.product_id), 0)::int as ledger_on_hand,
-      coalesce((select sum(case when m.kind = 'RESERVE' then m.quantity when m.kind in ('RELEASE', 'COMMIT') then -m.quantity else 0 end)
-        from warehouse.stock_movements m where m.warehouse_id = l.warehouse_id and m.product_id = l.product_id), 0)::int as ledger_reserved,
-      coalesce((select sum(a.quantity) from warehouse.reservation_allocations a join warehouse.reservations r using (reservation_id)
-        where r.status = 'HELD' and a.warehouse_id = l.warehouse_id and a.product_id = l.product_id), 0)::int as held
-    from warehouse.stock_levels l`;
-  return rows.flatMap((r) => {
-    const problems: string[] = [];
-    const k = `${r.warehouse_id}/${r.product_id}`;
-    if (r.reserved < 0 || r.reserved > r.on_hand) problems.push(`${k}: on_hand ${r.on_hand} reserved ${r.reserved}`);
-    if (r.on_hand !== r.ledger_on_hand || r.reserved !== r.ledger_reserved) {
-      problems.push(`${k}: level ${r.on_hand}/${r.reserved}, ledger ${r.ledger_on_hand}/${r.ledger_reserved}`);
-    }
-    if (r.reserved !== r.held) problems.push(`${k}: reserved ${r.reserved}, held by reservations ${r.held}`);
-    return problems;
-  });
 }
 
 export const line = (productId: string, quantity = 1): CheckoutItem => ({ productId, quantity });

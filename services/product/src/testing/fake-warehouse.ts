@@ -3,7 +3,6 @@ import { TokenVerifier, type Principal } from "@wms/auth";
 import { DomainError } from "@wms/errors";
 import { bindService, startGrpcServer, unimplementedHandlers, type RunningServer } from "@wms/grpc";
 import { createLogger } from "@wms/logging";
-import { serviceNames } from "@wms/proto/descriptors";
 import { WarehouseServiceService } from "@wms/proto/warehouse";
 
 export interface AvailabilityCall {
@@ -48,7 +47,7 @@ export async function startFakeWarehouse(keys: { publicKeyPem: string; servicePu
     name: "fake-warehouse",
     host: "127.0.0.1",
     port: 0,
-    services: [bindService(serviceNames.warehouse, WarehouseServiceService, handlers)],
+    services: [bindService(WarehouseServiceService, handlers)],
     verifier: new TokenVerifier(createPublicKey(keys.publicKeyPem), createPublicKey(keys.servicePublicKeyPem)),
     logger: createLogger("fake-warehouse", "silent"),
   });

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { newId } from "@wms/db";
 import { rejection } from "@wms/testing";
-import { assertLedgerMatchesLevels } from "../test-support/ledger.js";
-import { noLocks, sellerWorld, testDomain, useTestDomain } from "../test-support/fixtures.js";
+import { assertLedgerMatchesLevels, noLocks, sellerWorld, testDomain, useTestDomain } from "../testing/fixtures.js";
 import type { AdjustInput } from "./adjustments.js";
 import { ON_HAND_MAX } from "./common.js";
 

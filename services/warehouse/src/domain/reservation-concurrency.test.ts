@@ -5,9 +5,8 @@ import { RedlockManager } from "@wms/locks";
 import { freePort, rejection, TEST_REDIS_URL } from "@wms/testing";
 import { warehouseService } from "../module.js";
 import { queuedLocks } from "@wms/locks";
-import { InMemoryCatalog } from "../test-support/catalog.js";
-import { assertLedgerMatchesLevels } from "../test-support/ledger.js";
-import { noLocks, openTestDatabase, sellerWorld, testDomain } from "../test-support/fixtures.js";
+import { InMemoryCatalog } from "../testing/catalog.js";
+import { assertLedgerMatchesLevels, noLocks, openTestDatabase, sellerWorld, testDomain } from "../testing/fixtures.js";
 
 // Two warehouse-service instances, each with its own pool and its own lock manager (a local
 // queue in front of Redlock on the real Redis, as module.ts builds it): two replicas.

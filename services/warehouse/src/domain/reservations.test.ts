@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { newId } from "@wms/db";
 import { rejection } from "@wms/testing";
-import { assertLedgerMatchesLevels } from "../test-support/ledger.js";
-import { sellerWorld, testDomain, useTestDomain } from "../test-support/fixtures.js";
+import { assertLedgerMatchesLevels, sellerWorld, testDomain, useTestDomain } from "../testing/fixtures.js";
 
 const t = useTestDomain("wh_reservations");
 

@@ -2,8 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { DomainError } from "@wms/errors";
 import { newId } from "@wms/db";
-import { assertLedgerMatchesLevels } from "../test-support/ledger.js";
-import { sellerWorld, useTestDomain } from "../test-support/fixtures.js";
+import { assertLedgerMatchesLevels, sellerWorld, useTestDomain } from "../testing/fixtures.js";
 import { byLevel, planAllocations, type PlannedAllocation } from "./allocation.js";
 import type { AdjustInput, StockChange } from "./adjustments.js";
 

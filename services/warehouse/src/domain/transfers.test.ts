@@ -4,8 +4,7 @@ import { DomainError } from "@wms/errors";
 import { rejection } from "@wms/testing";
 import { createWarehouseRepo, type WarehouseRepo } from "../db/repo.js";
 import { createWarehouseDomain } from "./index.js";
-import { assertLedgerMatchesLevels } from "../test-support/ledger.js";
-import { noLocks, sellerWorld, testDomain, useTestDomain } from "../test-support/fixtures.js";
+import { assertLedgerMatchesLevels, noLocks, sellerWorld, testDomain, useTestDomain } from "../testing/fixtures.js";
 
 const t = useTestDomain("wh_transfers");
 

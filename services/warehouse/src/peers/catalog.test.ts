@@ -7,7 +7,7 @@ import { createLogger } from "@wms/logging";
 import { AdjustmentReason, WarehouseStatus } from "@wms/proto/warehouse";
 import { createWarehouseRepo } from "../db/repo.js";
 import { createWarehouseDomain, type LookupOptions, type WarehouseDomain } from "../domain/index.js";
-import { openTestDatabase, sellerWorld, testDomain } from "../test-support/fixtures.js";
+import { openTestDatabase, sellerWorld, testDomain } from "../testing/fixtures.js";
 import { addStock } from "../rpc/add-stock.js";
 import { createWarehouse } from "../rpc/create-warehouse.js";
 import { getWarehouse } from "../rpc/get-warehouse.js";

@@ -1,34 +1,28 @@
 import { afterAll, beforeAll } from "vitest";
-import { newId, openDatabase, type Database, type DatabaseHandle } from "@wms/db";
-import { createTestDatabase } from "@wms/testing";
+import { sql } from "drizzle-orm";
+import { newId, type Database } from "@wms/db";
+import {
+  assertLedgerMatchesLevels as assertLedger,
+  openTestDatabase as openMigratedTestDatabase,
+  TestClock,
+  type MigratedTestDatabase,
+  type RunSql,
+} from "@wms/testing";
 import { InProcessLockManager, type LockManager } from "@wms/locks";
 import { createWarehouseRepo, type WarehouseRepo } from "../db/repo.js";
 import { createWarehouseDomain, type WarehouseDomain, type WarehouseDomainDeps } from "../domain/index.js";
 import { warehouseService } from "../module.js";
 import { InMemoryCatalog } from "./catalog.js";
 
-/** A clock tests move by hand. */
-export class TestClock {
-  constructor(public ms: number = Date.now()) {}
-  now = (): Date => new Date(this.ms);
-  advance(ms: number): void {
-    this.ms += ms;
-  }
-}
+export { TestClock } from "@wms/testing";
 
 /** A fresh database with the warehouse schema migrated, for one test file. */
-export async function openTestDatabase(label: string): Promise<{ url: string; handle: DatabaseHandle; db: Database; drop(): Promise<void> }> {
-  const database = await createTestDatabase(label);
-  const handle = await openDatabase({ url: database.url, dataDir: ".data", service: "warehouse", migrationsFolder: warehouseService.migrationsFolder, poolSize: 10 });
-  return {
-    url: database.url,
-    handle,
-    db: handle.db,
-    async drop() {
-      await handle.close();
-      await database.drop();
-    },
-  };
+export const openTestDatabase = (label: string): Promise<MigratedTestDatabase> => openMigratedTestDatabase(warehouseService, label);
+
+/** The ledger invariant (see @wms/testing) over this database; throws listing every mismatch. */
+export function assertLedgerMatchesLevels(db: Database, productIds?: string[]): Promise<void> {
+  const run: RunSql = async (statement) => (await db.execute(sql.raw(statement))) as unknown as Array<Record<string, unknown>>;
+  return assertLedger(run, productIds);
 }
 
 /** A warehouse domain over `db` with an in-memory catalog, in-process locks and a test clock. */
@@ -53,7 +47,7 @@ export type TestDomainSuite = ReturnType<typeof testDomain> & { db: Database };
  */
 export function useTestDomain(label: string): TestDomainSuite {
   const suite = {} as TestDomainSuite;
-  let database: Awaited<ReturnType<typeof openTestDatabase>> | undefined;
+  let database: MigratedTestDatabase | undefined;
   beforeAll(async () => {
     database = await openTestDatabase(label);
     Object.assign(suite, testDomain(database.db), { db: database.db });

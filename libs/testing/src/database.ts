@@ -1,5 +1,6 @@
 import postgres from "postgres";
 import { randomBytes } from "node:crypto";
+import { openDatabase, type Database, type DatabaseHandle } from "@wms/db";
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
@@ -33,3 +34,26 @@ export async function createTestDatabase(label = "t"): Promise<{ url: string; dr
 }
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+/** A fresh test database with one service's schema migrated; `drop()` closes it and drops it. */
+export interface MigratedTestDatabase {
+  url: string;
+  handle: DatabaseHandle;
+  db: Database;
+  drop(): Promise<void>;
+}
+
+/** A fresh database for one test file with `service`'s migrations applied (real PostgreSQL). */
+export async function openTestDatabase(service: { name: string; migrationsFolder: string }, label = service.name): Promise<MigratedTestDatabase> {
+  const database = await createTestDatabase(label);
+  const handle = await openDatabase({ url: database.url, dataDir: ".data", service: service.name, migrationsFolder: service.migrationsFolder, poolSize: 10 });
+  return {
+    url: database.url,
+    handle,
+    db: handle.db,
+    async drop() {
+      await handle.close();
+      await database.drop();
+    },
+  };
+}

@@ -1,4 +1,0 @@
-import { runStandalone } from "@wms/service";
-import { orderService } from "./module.js";
-
-await runStandalone(orderService);

@@ -1,4 +1,0 @@
-import { runStandalone } from "@wms/service";
-import { warehouseService } from "./module.js";
-
-await runStandalone(warehouseService);
