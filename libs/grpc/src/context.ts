@@ -1,21 +1,14 @@
-import type { Metadata } from "@grpc/grpc-js";
 import type { Principal, UserRole } from "@wms/auth";
 import { errors } from "@wms/errors";
-import type { Logger } from "@wms/logging";
 
 export type UserPrincipal = Extract<Principal, { kind: "user" }>;
 export type ServicePrincipal = Extract<Principal, { kind: "service" }>;
 
-/** What a handler knows about its call besides the request: who, until when, where to log. */
+/** What a handler knows about its call besides the request: who, and until when. */
 export class CallContext {
   constructor(
-    readonly method: string,
     readonly principal: Principal | undefined,
     readonly deadline: Date | undefined,
-    readonly metadata: Metadata,
-    readonly logger: Logger,
-    /** The raw bearer token, forwarded when a service acts for the caller. */
-    readonly bearerToken: string | undefined,
   ) {}
 
   /** The calling end user; UNAUTHENTICATED without one. Services are refused: they call internal RPCs. */

@@ -28,7 +28,6 @@ export interface ServerOptions {
 export interface RunningServer {
   readonly port: number;
   readonly address: string;
-  readonly health: HealthImplementation;
   /** Health NOT_SERVING, then drain in-flight calls for up to graceMs, then force. */
   shutdown(graceMs?: number): Promise<void>;
 }
@@ -51,7 +50,6 @@ export async function startGrpcServer(opts: ServerOptions): Promise<RunningServe
   return {
     port,
     address,
-    health,
     shutdown(graceMs = 10_000) {
       stopping ??= drain(server, health, [...Object.keys(serving), ""], graceMs);
       return stopping;
@@ -103,7 +101,7 @@ function adapt(binding: ServiceBinding, opts: ServerOptions): UntypedServiceImpl
       void observeServerCall(opts.name, path, call.metadata, async () => {
         const started = performance.now();
         try {
-          const ctx = await authenticate(call, fullMethod, opts.verifier, log);
+          const ctx = await authenticate(call, opts.verifier);
           const run = (i: number): Promise<unknown> => {
             const mw = chain[i];
             return mw ? mw(ctx, call.request, () => run(i + 1)) : handler(call.request, ctx);
@@ -128,20 +126,18 @@ function adapt(binding: ServiceBinding, opts: ServerOptions): UntypedServiceImpl
   return impl;
 }
 
-async function authenticate(call: ServerUnaryCall<unknown, unknown>, method: string, verifier: TokenVerifier, logger: Logger): Promise<CallContext> {
+async function authenticate(call: ServerUnaryCall<unknown, unknown>, verifier: TokenVerifier): Promise<CallContext> {
   const header = call.metadata.get("authorization")[0];
-  let bearer: string | undefined;
   let principal;
   if (header !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(String(header));
     if (!match?.[1]) throw errors.unauthenticated("authorization must be `Bearer <token>`");
-    bearer = match[1];
-    principal = await verifier.verify(bearer);
+    principal = await verifier.verify(match[1]);
     if (!principal) throw errors.unauthenticated("the access token is invalid or expired");
   }
   const deadline = call.getDeadline();
   const deadlineDate = deadline instanceof Date ? deadline : Number.isFinite(deadline) ? new Date(deadline) : undefined;
-  return new CallContext(method, principal, deadlineDate, call.metadata, logger, bearer);
+  return new CallContext(principal, deadlineDate);
 }
 
 function elapsed(started: number): number {

@@ -36,11 +36,6 @@ export class RedlockManager implements LockManager {
     this.redlock = new Redlock(this.clients, { retryCount: 0, driftFactor: 0.01 });
   }
 
-  /** Resolves once every node answered a PING (or rejects), for start-up checks and tests. */
-  async ping(): Promise<void> {
-    await Promise.all(this.clients.map((c) => c.ping()));
-  }
-
   async withLocks<T>(keys: string[], options: LockOptions, work: () => Promise<T>): Promise<T> {
     const resources = normalizeKeys(keys).map((k) => `${this.options.prefix ?? "wms:lock:"}${k}`);
     const lock = await this.acquire(resources, options.deadline?.getTime() ?? Date.now() + DEFAULT_LOCK_WAIT_MS);

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Metadata } from "@grpc/grpc-js";
 import { CallContext } from "@wms/grpc";
 import { errors } from "@wms/errors";
 import { InProcessLockManager } from "@wms/locks";
-import { createLogger } from "@wms/logging";
 import { AdjustmentReason, WarehouseStatus } from "@wms/proto/warehouse";
 import { createWarehouseRepo } from "../db/repo.js";
 import { createWarehouseDomain, type LookupOptions, type WarehouseDomain } from "../domain/index.js";
@@ -53,7 +51,6 @@ class RecordingPeers implements CatalogPeers {
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
 let world: Awaited<ReturnType<typeof sellerWorld>>;
 const peers = new RecordingPeers();
-const logger = createLogger("catalog-test", "silent");
 
 beforeAll(async () => {
   database = await openTestDatabase("wh_peer_deadline");
@@ -117,7 +114,7 @@ describe("peer catalog", () => {
     for (const [i, [name, call, methods]] of cases.entries()) {
       // A distinct deadline per call, far from the client's 10 s default.
       const deadline = new Date(Date.now() + 60_000 + i * 1_000);
-      const ctx = new CallContext(name, { kind: "user", userId: world.sellerId, role: "seller" }, deadline, new Metadata(), logger, undefined);
+      const ctx = new CallContext({ kind: "user", userId: world.sellerId, role: "seller" }, deadline);
       peers.calls = [];
       await call(freshDomain(), ctx);
       expect({ name, calls: peers.calls }).toEqual({ name, calls: methods.map((method) => ({ method, deadline })) });
