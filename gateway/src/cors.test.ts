@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from "@wms/config";
 import { createLogger } from "@wms/logging";
 import { freePort } from "@wms/testing";
 import { corsOriginsField } from "./cors.js";
+import { serviceNames, type ServiceName } from "@wms/proto/services";
 import { startGateway, type RunningGateway } from "./index.js";
 
 const logger = createLogger("test", "silent");
@@ -14,7 +15,7 @@ let anyOrigin: RunningGateway;
 beforeAll(async () => {
   // Preflights and the gateway's own endpoints never reach an upstream.
   const nowhere = `127.0.0.1:${await freePort()}`;
-  const upstreams = { user: nowhere, shop: nowhere, product: nowhere, warehouse: nowhere, order: nowhere };
+  const upstreams = Object.fromEntries(serviceNames.map((name) => [name, nowhere])) as Record<ServiceName, string>;
   withCors = await startGateway({ host: "127.0.0.1", port: 0, upstreams, logger, corsOrigins: [APP, "https://admin.example.test"] });
   withoutCors = await startGateway({ host: "127.0.0.1", port: 0, upstreams, logger });
   anyOrigin = await startGateway({ host: "127.0.0.1", port: 0, upstreams, logger, corsOrigins: ["*"] });

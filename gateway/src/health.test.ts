@@ -3,11 +3,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { TokenVerifier } from "@wms/auth";
 import { bindService, startGrpcServer, unimplementedHandlers, type RunningServer } from "@wms/grpc";
 import { createLogger } from "@wms/logging";
-import { OrderServiceService } from "@wms/proto/order";
-import { ProductServiceService } from "@wms/proto/product";
-import { ShopServiceService } from "@wms/proto/shop";
-import { UserServiceService } from "@wms/proto/user";
-import { WarehouseServiceService } from "@wms/proto/warehouse";
+import { meshServices, serviceNames, type ServiceName } from "@wms/proto/services";
 import { freePort } from "@wms/testing";
 import { startGateway, type RunningGateway } from "./index.js";
 
@@ -23,27 +19,26 @@ beforeAll(async () => {
     name: "all",
     host: "127.0.0.1",
     port: 0,
-    services: [
-      bindService("wms.user.v1.UserService", UserServiceService, unimplementedHandlers(UserServiceService)),
-      bindService("wms.shop.v1.ShopService", ShopServiceService, unimplementedHandlers(ShopServiceService)),
-      bindService("wms.product.v1.ProductService", ProductServiceService, unimplementedHandlers(ProductServiceService)),
-      bindService("wms.warehouse.v1.WarehouseService", WarehouseServiceService, unimplementedHandlers(WarehouseServiceService)),
-      bindService("wms.order.v1.OrderService", OrderServiceService, unimplementedHandlers(OrderServiceService)),
-    ],
+    services: serviceNames.map((name) => bindService(meshServices[name].definition, unimplementedHandlers(meshServices[name].definition))),
     verifier: new TokenVerifier(generateKeyPairSync("ed25519").publicKey),
     logger,
   });
   const all = upstream.address;
-  gateway = await startGateway({ host: "127.0.0.1", port: 0, upstreams: { user: all, shop: all, product: all, warehouse: all, order: all }, logger });
+  gateway = await startGateway({ host: "127.0.0.1", port: 0, upstreams: everyService(all), logger });
   // Nothing listens on this port: the order service is down.
   const nowhere = `127.0.0.1:${await freePort()}`;
-  downGateway = await startGateway({ host: "127.0.0.1", port: 0, upstreams: { user: all, shop: all, product: all, warehouse: all, order: nowhere }, logger });
+  downGateway = await startGateway({ host: "127.0.0.1", port: 0, upstreams: { ...everyService(all), order: nowhere }, logger });
 });
 afterAll(async () => {
   await gateway?.close();
   await downGateway?.close();
   await upstream?.shutdown(100);
 });
+
+/** `value` for every service of the mesh. */
+function everyService<T>(value: T): Record<ServiceName, T> {
+  return Object.fromEntries(serviceNames.map((name) => [name, value])) as Record<ServiceName, T>;
+}
 
 async function get(base: string, path: string, method = "GET"): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`${base}${path}`, { method });
@@ -61,7 +56,7 @@ describe("the gateway's HTTP health endpoints", () => {
     expect(ready.status).toBe(200);
     expect(ready.body).toEqual({
       status: "SERVING",
-      upstreams: { user: "SERVING", shop: "SERVING", product: "SERVING", warehouse: "SERVING", order: "SERVING" },
+      upstreams: everyService("SERVING"),
     });
   });
 

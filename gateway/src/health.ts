@@ -1,5 +1,5 @@
 import { create, toJson, type FileRegistry } from "@bufbuild/protobuf";
-import { serviceNames } from "@wms/proto/descriptors";
+import { fullServiceNames } from "@wms/proto/services";
 import { readOnly, type OwnEndpoint, type Reply } from "./reply.js";
 import type { UpstreamName } from "./routes.js";
 import { isServiceError, type UpstreamClients } from "./upstream.js";
@@ -18,7 +18,7 @@ export function healthEndpoints(registry: FileRegistry, clients: UpstreamClients
   if (!check) throw new Error("grpc.health.v1.Health missing from the descriptor registry");
 
   const upstreamStatus = async (name: UpstreamName): Promise<string> => {
-    const request = create(check.input, { service: serviceNames[name] });
+    const request = create(check.input, { service: fullServiceNames[name] });
     try {
       const response = await clients.call(upstreams[name], check, request, undefined, UPSTREAM_CHECK_MS);
       // UNKNOWN is the zero value, which proto3 JSON leaves out.
