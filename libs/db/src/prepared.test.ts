@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import postgres from "postgres";
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
-import { createTestDatabase } from "./testing.js";
+import { createTestDatabase } from "@wms/testing";
 import { alwaysPrepared } from "./prepared.js";
 
 describe("alwaysPrepared", () => {
