@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { join, resolve } from "node:path";
+import { serviceNames, type ServiceName } from "@wms/proto/services";
 import { freePort } from "@wms/testing";
 
 /** A process of the mesh under measurement. */
@@ -15,7 +16,7 @@ export interface RunningMesh {
   /** The command line of each process, for the record. */
   commands: string[];
   processes: MeshProcess[];
-  addresses: { user: string; shop: string; product: string; warehouse: string; order: string; gateway: string };
+  addresses: Record<ServiceName | "gateway", string>;
   logFile: string;
   stop(): Promise<void>;
 }
@@ -34,7 +35,7 @@ export interface MeshOptions {
 }
 
 const REPO = resolve(import.meta.dirname, "../..");
-const SERVICES = ["user", "shop", "product", "warehouse", "order"] as const;
+const SERVICES = serviceNames;
 
 /**
  * The configurations the bench can measure. `one-process` is `npm start` on PostgreSQL and
@@ -48,7 +49,7 @@ export const configurations: Record<string, (o: MeshOptions) => Promise<RunningM
 
 async function startOneProcess(o: MeshOptions): Promise<RunningMesh> {
   const ports = Object.fromEntries(await Promise.all([...SERVICES, "gateway"].map(async (s) => [s, await freePort()] as const))) as Record<
-    (typeof SERVICES)[number] | "gateway",
+    ServiceName | "gateway",
     number
   >;
   const env: NodeJS.ProcessEnv = {
@@ -73,7 +74,7 @@ async function startOneProcess(o: MeshOptions): Promise<RunningMesh> {
     commands: [`DATABASE_URL=… REDIS_URLS=${o.redisUrls.join(",")} DEMO_DATA=false node ${args.join(" ")}`],
     processes: [{ name: "mesh", pid: child.pid! }],
     addresses: {
-      ...(Object.fromEntries(SERVICES.map((s) => [s, `127.0.0.1:${ports[s]}`])) as Record<(typeof SERVICES)[number], string>),
+      ...(Object.fromEntries(SERVICES.map((s) => [s, `127.0.0.1:${ports[s]}`])) as Record<ServiceName, string>),
       gateway: `http://127.0.0.1:${ports.gateway}`,
     },
     logFile,
