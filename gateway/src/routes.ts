@@ -6,7 +6,7 @@ import { resolveFieldPath, urlSettableLeaf } from "./request-message.js";
 export type UpstreamName = ServiceName;
 
 /** One REST binding of one RPC, from its google.api.http annotation. */
-export interface Route {
+export interface HttpBinding {
   httpMethod: string;
   /** The template as annotated, `/v1/orders/{order_id}`: the route's name in traces and metrics. */
   path: string;
@@ -14,6 +14,10 @@ export interface Route {
   /** "" (fields from the query), "*" (the body is the message) or the field the body fills. */
   body: string;
   method: DescMethod;
+}
+
+/** A binding the gateway serves, with the service that answers it. */
+export interface Route extends HttpBinding {
   upstream: UpstreamName;
 }
 
@@ -37,15 +41,24 @@ export function buildRoutes(registry: FileRegistry): Route[] {
     const service = registry.getService(serviceName);
     if (!service) throw new Error(`${serviceName} missing from the descriptor registry`);
     for (const method of service.methods) {
-      if (method.methodKind !== "unary" || !hasOption(method, extension)) continue;
-      const rule = getOption(method, extension as DescExtension) as unknown as HttpRule;
-      for (const binding of [rule, ...rule.additionalBindings]) routes.push(routeOf(binding, method, upstream));
+      for (const binding of httpBindings(method, extension)) routes.push({ ...binding, upstream });
     }
   }
   return routes.sort((a, b) => specificity(b.template) - specificity(a.template));
 }
 
-function routeOf(rule: HttpRule, method: DescMethod, upstream: UpstreamName): Route {
+/**
+ * The REST bindings of one method: its google.api.http rule and the rule's additional
+ * bindings, checked against the request message; none for an unannotated or streaming method.
+ * The OpenAPI generator reads the contracts through this too, so it documents what is served.
+ */
+export function httpBindings(method: DescMethod, extension: DescExtension): HttpBinding[] {
+  if (method.methodKind !== "unary" || !hasOption(method, extension)) return [];
+  const rule = getOption(method, extension) as unknown as HttpRule;
+  return [rule, ...rule.additionalBindings].map((binding) => bindingOf(binding, method));
+}
+
+function bindingOf(rule: HttpRule, method: DescMethod): HttpBinding {
   const where = `${method.parent.typeName}.${method.name}`;
   let httpMethod: string;
   let path: string;
@@ -63,7 +76,7 @@ function routeOf(rule: HttpRule, method: DescMethod, upstream: UpstreamName): Ro
     if (segment.kind === "variable") urlSettableLeaf(resolveFieldPath(method.input, segment.fieldPath), segment.fieldPath);
   }
   if (rule.body !== "" && rule.body !== "*") resolveFieldPath(method.input, rule.body);
-  return { httpMethod, path, template, body: rule.body, method, upstream };
+  return { httpMethod, path, template, body: rule.body, method };
 }
 
 export type RouteMatch =

@@ -10,6 +10,7 @@ import { httpStatusOf } from "./http-status.js";
 import { BodyTooLargeError, DEFAULT_MAX_BODY_BYTES, readBody } from "./request-body.js";
 import { buildRequestMessage, TranscodeError } from "./request-message.js";
 import { corsPolicy } from "./cors.js";
+import { docsEndpoints } from "./docs.js";
 import { healthEndpoints } from "./health.js";
 import { ownReply, type OwnEndpoint, type Reply } from "./reply.js";
 import { buildRoutes, findRoute, type Route, type UpstreamName } from "./routes.js";
@@ -44,7 +45,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const logger = loggerFor(opts.logger, "gateway");
   const cors = corsPolicy(opts.corsOrigins ?? [], routes.map((r) => r.httpMethod));
-  const ownEndpoints: OwnEndpoint[] = [healthEndpoints(registry, clients, opts.upstreams)];
+  const ownEndpoints: OwnEndpoint[] = [healthEndpoints(registry, clients, opts.upstreams), docsEndpoints(registry)];
 
   /** An own endpoint's path is fixed, so it is its own route in traces and metrics. */
   const ownEndpointReply = async (req: IncomingMessage, pathname: string, reportRoute: RouteReporter): Promise<Reply | undefined> => {
