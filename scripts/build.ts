@@ -15,7 +15,7 @@ import { build, type Metafile, type Plugin } from "esbuild";
 // Type checking stays with `npm run lint`; esbuild only strips types.
 //
 // Files read at run time are resolved from `import.meta.url` (drizzle migration folders, the
-// buf image). Each such source file's `import.meta.url` is rewritten to where that file would
+// buf image, the OpenAPI document). Each such source file's `import.meta.url` is rewritten to where that file would
 // sit inside the output directory, and those assets are copied there at the same relative
 // paths, so the output directory is self-contained next to node_modules.
 
@@ -33,7 +33,7 @@ export function runtimeAssets(): string[] {
   const migrations = readdirSync(join(repoRoot, "services"))
     .map((service) => `services/${service}/drizzle`)
     .filter((dir) => existsSync(join(repoRoot, dir)));
-  return [...migrations, "libs/proto/descriptors"];
+  return [...migrations, "libs/proto/descriptors", "libs/proto/openapi"];
 }
 
 export async function buildProduction(outDir = join(repoRoot, "dist")): Promise<void> {

@@ -103,6 +103,10 @@ describe("the production build", () => {
     const login = await call("POST", "/v1/users:login", { body: { login: "dmp.buyer@domain.com", password: "123456" } });
     expect(login.status, JSON.stringify(login.json)).toBe(200);
     expect(typeof login.json.accessToken).toBe("string");
+    // Files the gateway reads at run time: the OpenAPI document and the reference page's assets.
+    const document = await fetch(`http://127.0.0.1:${gatewayPort}/openapi.json`);
+    expect([document.status, ((await document.json()) as { openapi?: string }).openapi]).toEqual([200, "3.1.0"]);
+    expect((await fetch(`http://127.0.0.1:${gatewayPort}/docs/swagger-ui-bundle.js`)).status).toBe(200);
 
     for (const run of [gateway, user]) run.child.kill("SIGTERM");
     expect(await user.exited).toBe(0);
