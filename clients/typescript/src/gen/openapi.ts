@@ -19,7 +19,9 @@ export interface paths {
         put?: never;
         /**
          * Checkout reserves stock for every line or none.
-         * @description Checkout reserves stock for every line or none. Idempotent by idempotency_key per buyer.
+         * @description Checkout reserves stock for every line or none. Idempotent by idempotency_key per buyer:
+         *     the same key with the same items returns the first order; with other items it is
+         *     FAILED_PRECONDITION IDEMPOTENCY_KEY_REUSED.
          */
         post: operations["OrderService_Checkout"];
         delete?: never;
@@ -125,7 +127,13 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * UpdateProduct renames, redescribes or reprices a product of a shop the caller owns.
+         * @description UpdateProduct renames, redescribes or reprices a product of a shop the caller owns. Empty
+         *     fields (0 for price_cents) are left as they are. A new price applies to later checkouts;
+         *     orders already placed keep the unit price they were placed at.
+         */
+        patch: operations["ProductService_UpdateProduct"];
         trace?: never;
     };
     "/v1/products": {
@@ -335,6 +343,32 @@ export interface paths {
          * @description AddStock receives units into a warehouse. Idempotent by idempotency_key.
          */
         post: operations["WarehouseService_AddStock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/warehouses/{warehouseId}/stock:adjust": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * AdjustStock corrects a stock level after damage, loss, a find, a return or a cycle count: on_hand changes by `delta`, or becomes `counted_on_hand`.
+         * @description AdjustStock corrects a stock level after damage, loss, a find, a return or a cycle count:
+         *     on_hand changes by `delta`, or becomes `counted_on_hand`. on_hand never drops below the
+         *     reserved units (FAILED_PRECONDITION BELOW_RESERVED, nothing changed). One ledger row of
+         *     kind ADJUSTMENT records the change with its reason and note. Inactive warehouses may be
+         *     adjusted. The owner of the warehouse and the product only. Idempotent by idempotency_key
+         *     per warehouse: a replay changes nothing and returns the original movement with the level
+         *     as it is now; the same key with a different request is IDEMPOTENCY_KEY_REUSED.
+         */
+        post: operations["WarehouseService_AdjustStock"];
         delete?: never;
         options?: never;
         head?: never;
@@ -617,7 +651,10 @@ export interface components {
         "wms.order.v1.CheckoutRequest": {
             /** @description Duplicate product lines are merged. */
             items?: components["schemas"]["wms.order.v1.CheckoutItem"][];
-            /** @description The same key from the same buyer returns the same order. */
+            /**
+             * @description The same key from the same buyer with the same items returns the same order; with other
+             *     items it is IDEMPOTENCY_KEY_REUSED. Optional.
+             */
             idempotencyKey?: string;
         };
         "wms.order.v1.CheckoutResponse": {
@@ -703,6 +740,9 @@ export interface components {
              */
             createTime?: string;
         };
+        "wms.product.v1.UpdateProductResponse": {
+            product?: components["schemas"]["wms.product.v1.Product"];
+        };
         "wms.shop.v1.CreateShopRequest": {
             name?: string;
             description?: string;
@@ -759,6 +799,8 @@ export interface components {
         };
         "wms.user.v1.RegisterResponse": {
             user?: components["schemas"]["wms.user.v1.User"];
+            /** @description The new seller's shop; unset when the user registered as a buyer. */
+            shop?: components["schemas"]["wms.shop.v1.Shop"];
         };
         /**
          * @description Role is what a user may do.
@@ -779,6 +821,17 @@ export interface components {
         };
         "wms.warehouse.v1.AddStockResponse": {
             level?: components["schemas"]["wms.warehouse.v1.StockLevel"];
+        };
+        /**
+         * @description AdjustmentReason is why a stock level was corrected.
+         * @enum {string}
+         */
+        "wms.warehouse.v1.AdjustmentReason": "ADJUSTMENT_REASON_UNSPECIFIED" | "ADJUSTMENT_REASON_DAMAGED" | "ADJUSTMENT_REASON_LOST" | "ADJUSTMENT_REASON_FOUND" | "ADJUSTMENT_REASON_COUNT_CORRECTION" | "ADJUSTMENT_REASON_RETURNED";
+        "wms.warehouse.v1.AdjustStockResponse": {
+            /** @description The level after the adjustment (on a replay: as it is now). */
+            level?: components["schemas"]["wms.warehouse.v1.StockLevel"];
+            /** @description The ledger row the adjustment wrote. */
+            movement?: components["schemas"]["wms.warehouse.v1.StockMovement"];
         };
         "wms.warehouse.v1.CreateWarehouseResponse": {
             warehouse?: components["schemas"]["wms.warehouse.v1.Warehouse"];
@@ -828,19 +881,23 @@ export interface components {
             kind: components["schemas"]["wms.warehouse.v1.StockMovementKind"];
             /** Format: int64 */
             quantity: string;
-            /** @description The idempotency key, transfer id or reservation id that caused it. */
+            /** @description The idempotency key (receipts, adjustments), transfer id or reservation id that caused it. */
             referenceId: string;
             /**
              * Format: date-time
              * @description RFC 3339, e.g. 2026-01-31T12:00:00Z
              */
             createTime?: string;
+            /** @description ADJUSTMENT only: why the level was corrected. */
+            adjustmentReason: components["schemas"]["wms.warehouse.v1.AdjustmentReason"];
+            /** @description ADJUSTMENT only: the note given with it. */
+            note: string;
         };
         /**
          * @description StockMovementKind is what changed a stock level.
          * @enum {string}
          */
-        "wms.warehouse.v1.StockMovementKind": "STOCK_MOVEMENT_KIND_UNSPECIFIED" | "STOCK_MOVEMENT_KIND_RECEIPT" | "STOCK_MOVEMENT_KIND_TRANSFER_OUT" | "STOCK_MOVEMENT_KIND_TRANSFER_IN" | "STOCK_MOVEMENT_KIND_RESERVE" | "STOCK_MOVEMENT_KIND_RELEASE" | "STOCK_MOVEMENT_KIND_COMMIT";
+        "wms.warehouse.v1.StockMovementKind": "STOCK_MOVEMENT_KIND_UNSPECIFIED" | "STOCK_MOVEMENT_KIND_RECEIPT" | "STOCK_MOVEMENT_KIND_TRANSFER_OUT" | "STOCK_MOVEMENT_KIND_TRANSFER_IN" | "STOCK_MOVEMENT_KIND_RESERVE" | "STOCK_MOVEMENT_KIND_RELEASE" | "STOCK_MOVEMENT_KIND_COMMIT" | "STOCK_MOVEMENT_KIND_ADJUSTMENT";
         "wms.warehouse.v1.Transfer": {
             transferId: string;
             fromWarehouseId: string;
@@ -1091,6 +1148,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["wms.product.v1.GetProductResponse"];
+                };
+            };
+            400: components["responses"]["Error"];
+            default: components["responses"]["Error"];
+        };
+    };
+    ProductService_UpdateProduct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                productId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description The new name, or empty to keep it. */
+                    name?: string;
+                    /** @description The new description, or empty to keep it. */
+                    description?: string;
+                    /**
+                     * Format: int64
+                     * @description The new unit price in minor units, or 0 to keep it.
+                     */
+                    priceCents?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description A UpdateProductResponse. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["wms.product.v1.UpdateProductResponse"];
                 };
             };
             400: components["responses"]["Error"];
@@ -1451,6 +1546,53 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["wms.warehouse.v1.AddStockResponse"];
+                };
+            };
+            400: components["responses"]["Error"];
+            default: components["responses"]["Error"];
+        };
+    };
+    WarehouseService_AdjustStock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                warehouseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    productId?: string;
+                    /**
+                     * Format: int64
+                     * @description Units to add (positive) or take off (negative); not 0, at most 1,000,000,000 either way.
+                     */
+                    delta?: string;
+                    /**
+                     * Format: int64
+                     * @description What a cycle count found on the shelf, 0 to 1,000,000,000: on_hand becomes this, the
+                     *     delta is worked out under the product's lock.
+                     */
+                    countedOnHand?: string;
+                    /** @description Required. */
+                    reason?: components["schemas"]["wms.warehouse.v1.AdjustmentReason"];
+                    /** @description Free text for the ledger, at most 500 characters. */
+                    note?: string;
+                    /** @description Required, at most 200 characters. Replays with the same key change nothing twice. */
+                    idempotencyKey?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description A AdjustStockResponse. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["wms.warehouse.v1.AdjustStockResponse"];
                 };
             };
             400: components["responses"]["Error"];
