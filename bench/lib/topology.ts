@@ -48,8 +48,8 @@ export const configurations: Record<string, (o: MeshOptions) => Promise<RunningM
 };
 
 async function startOneProcess(o: MeshOptions): Promise<RunningMesh> {
-  const ports = Object.fromEntries(await Promise.all([...SERVICES, "gateway"].map(async (s) => [s, await freePort()] as const))) as Record<
-    ServiceName | "gateway",
+  const ports = Object.fromEntries(await Promise.all([...SERVICES, "gateway", "metrics"].map(async (s) => [s, await freePort()] as const))) as Record<
+    ServiceName | "gateway" | "metrics",
     number
   >;
   const env: NodeJS.ProcessEnv = {
@@ -59,6 +59,7 @@ async function startOneProcess(o: MeshOptions): Promise<RunningMesh> {
     DATA_DIR: o.dataDir, // the service keys, made on first start
     DEMO_DATA: "false",
     GATEWAY_PORT: String(ports.gateway),
+    METRICS_PORT: String(ports.metrics), // Prometheus /metrics stays on, as deployed, on a port of its own
     ...Object.fromEntries(SERVICES.flatMap((s) => [[`${s.toUpperCase()}_PORT`, String(ports[s])], [`${s.toUpperCase()}_SERVICE_ADDR`, `127.0.0.1:${ports[s]}`]])),
     ...o.env,
   };

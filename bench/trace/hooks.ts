@@ -115,9 +115,9 @@ function countLogLines(fd: unknown, data: unknown): void {
   for (const line of text.split("\n")) {
     if (line === "") continue;
     try {
-      const entry = JSON.parse(line) as { msg?: string; method?: string };
+      const entry = JSON.parse(line) as { msg?: string; rpc?: string };
       bump(counts.logLines, entry.msg ?? "?");
-      if (entry.msg === "rpc" && entry.method) bump(counts.grpcServer, entry.method);
+      if ((entry.msg === "rpc" || entry.msg === "rpc failed") && entry.rpc) bump(counts.grpcServer, entry.rpc.replace(/^\//, ""));
     } catch {
       bump(counts.logLines, "(not JSON)");
     }
