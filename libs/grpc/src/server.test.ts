@@ -29,10 +29,16 @@ async function serverWith(getShop: () => Promise<never> | Promise<{ shop: undefi
 
 describe("the gRPC server bootstrap", () => {
   it("drains a call in flight on shutdown, then refuses new calls", async () => {
-    const server = await serverWith(() => new Promise((resolve) => setTimeout(() => resolve({ shop: undefined }), 300)));
+    // Shut down once the call has reached its handler (a fixed wait lost the race on a busy machine).
+    let arrived = () => {};
+    const received = new Promise<void>((resolve) => (arrived = resolve));
+    const server = await serverWith(() => {
+      arrived();
+      return new Promise((resolve) => setTimeout(() => resolve({ shop: undefined }), 300));
+    });
     const client = createClient(ShopServiceService, server.address);
     const inFlight = client.getShop({ shopId: "x" });
-    await new Promise((r) => setTimeout(r, 50));
+    await received;
     await server.shutdown(5_000);
     await expect(inFlight).resolves.toEqual({ shop: undefined });
     const after = await client.getShop({ shopId: "x" }, { deadline: new Date(Date.now() + 1_000) }).catch((e: unknown) => e);
