@@ -11,5 +11,4 @@ export { createPeers, type Peers } from "./peers.js";
 export { startService, portFor, type RunningService, type SharedResources } from "./start.js";
 export { runStandalone } from "./standalone.js";
 export { migrateServices } from "./migrate.js";
-export { createImmutableCache } from "./immutable-cache.js";
 export { runPeriodically, type PeriodicTask } from "./periodic.js";

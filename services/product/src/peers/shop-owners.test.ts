@@ -47,7 +47,7 @@ describe("createShopOwners", () => {
     expect(dir.lookups).toEqual([]);
   });
 
-  it("forgets the oldest owner beyond its size", async () => {
+  it("forgets the least recently used owner beyond its size", async () => {
     const [a, b, c] = [newId(), newId(), newId()];
     const dir = directory(new Map([[a, "A"], [b, "B"], [c, "C"]]));
     const owners = createShopOwners(dir.getShop, 2);
