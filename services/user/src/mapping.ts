@@ -1,4 +1,4 @@
-import { fromTimestamp, toTimestamp } from "@wms/grpc";
+import { toTimestamp } from "@wms/grpc";
 import { Role, type User } from "@wms/proto/user";
 import type { Shop } from "@wms/proto/shop";
 import type { CreatedShop, User as UserModel } from "./domain/index.js";
@@ -12,16 +12,6 @@ export function toUserMessage(user: UserModel): User {
     phone: user.phone ?? "",
     role: roleToMessage[user.role],
     createTime: toTimestamp(user.createTime),
-  };
-}
-
-export function createdShopFromMessage(shop: Shop): CreatedShop {
-  return {
-    shopId: shop.shopId,
-    ownerUserId: shop.ownerUserId,
-    name: shop.name,
-    description: shop.description,
-    createTime: shop.createTime ? fromTimestamp(shop.createTime) : new Date(0),
   };
 }
 

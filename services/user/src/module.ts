@@ -7,10 +7,10 @@ import { userConfigSpec } from "./config.js";
 import { createUserRepo } from "./db/repo.js";
 import { seedDemoUsers } from "./demo-data.js";
 import { createUsersDomain } from "./domain/index.js";
+import { createShopForUser } from "./peers/shop.js";
 import { register } from "./rpc/register.js";
 import { login } from "./rpc/login.js";
 import { getUser } from "./rpc/get-user.js";
-import { createdShopFromMessage } from "./mapping.js";
 
 export const userService: ServiceModule<typeof userConfigSpec> = {
   name: "user",
@@ -23,11 +23,7 @@ export const userService: ServiceModule<typeof userConfigSpec> = {
       repo,
       issuer: userTokenIssuer,
       accessTokenTtlMs: config.ACCESS_TOKEN_TTL,
-      createShop: async (request) => {
-        const { shop } = await peers.shop().createShop(request);
-        if (!shop) throw new Error("CreateShop answered without a shop");
-        return createdShopFromMessage(shop);
-      },
+      createShop: createShopForUser(() => peers.shop()),
     });
     return {
       bindings: [
