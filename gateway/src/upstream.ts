@@ -1,6 +1,6 @@
-import { Client, credentials, Metadata, type ServiceError } from "@grpc/grpc-js";
+import { Client, credentials, type ServiceError } from "@grpc/grpc-js";
 import { fromBinary, toBinary, type DescMethod, type Message } from "@bufbuild/protobuf";
-import { observeClientCall } from "@wms/grpc";
+import { unaryCall, type UnaryMethod } from "@wms/grpc";
 
 const DEADLINE_MS = 30_000;
 
@@ -13,26 +13,12 @@ export class UpstreamClients {
 
   /** Calls `method` on `address`; rejects with the grpc-js ServiceError (code, details, trailers). */
   call(address: string, method: DescMethod, request: Message, authorization: string | undefined, deadlineMs = DEADLINE_MS): Promise<Message> {
-    const metadata = new Metadata();
-    if (authorization !== undefined) metadata.set("authorization", authorization);
-    const path = `/${method.parent.typeName}/${method.name}`;
-    const invoke = () =>
-      new Promise<Message>((resolve, reject) => {
-        this.client(address).makeUnaryRequest(
-          path,
-          (value: Message) => Buffer.from(toBinary(method.input, value)),
-          (bytes: Buffer): Message => fromBinary(method.output, bytes),
-          request,
-          metadata,
-          { deadline: new Date(Date.now() + deadlineMs) },
-          (err: ServiceError | null, response?: Message) => {
-            if (err) reject(err);
-            else if (response) resolve(response);
-            else reject(new Error(`${path} returned no message`));
-          },
-        );
-      });
-    return observeClientCall("gateway", path, address, metadata, invoke);
+    const wire: UnaryMethod<Message, Message> = {
+      path: `/${method.parent.typeName}/${method.name}`,
+      requestSerialize: (value) => Buffer.from(toBinary(method.input, value)),
+      responseDeserialize: (bytes) => fromBinary(method.output, bytes),
+    };
+    return unaryCall(this.client(address), wire, request, { caller: "gateway", target: address, deadline: new Date(Date.now() + deadlineMs), authorization });
   }
 
   close(): void {

@@ -1,7 +1,7 @@
-import { credentials, makeGenericClientConstructor, Metadata, type Client, type ServiceDefinition, type ServiceError } from "@grpc/grpc-js";
+import { credentials, makeGenericClientConstructor, type Client, type ServiceDefinition } from "@grpc/grpc-js";
 import type { TokenIssuer } from "@wms/auth";
 import { fromServiceError } from "@wms/errors";
-import { observeClientCall } from "./call-telemetry.js";
+import { unaryCall } from "./unary.js";
 
 export interface CallOptions {
   /** Absolute deadline; the caller's own deadline should be passed on. Default: 10 s from now. */
@@ -51,23 +51,13 @@ export function createClient<D extends ServiceDefinition>(
   const out: Record<string, unknown> = { close: () => client.close() };
   for (const [name, method] of Object.entries(definition)) {
     out[name] = async (request: unknown, options: CallOptions = {}) => {
-      const md = new Metadata();
       const token = options.bearerToken ?? (credentialsSource ? await credentialsSource.token() : undefined);
-      if (token) md.set("authorization", `Bearer ${token}`);
-      const deadline = options.deadline ?? new Date(Date.now() + DEFAULT_DEADLINE_MS);
-      const call = () =>
-        new Promise((resolve, reject) => {
-          client.makeUnaryRequest(
-            method.path,
-            method.requestSerialize,
-            method.responseDeserialize,
-            request,
-            md,
-            { deadline },
-            (err: ServiceError | null, response?: unknown) => (err ? reject(err) : resolve(response)),
-          );
-        });
-      return observeClientCall(credentialsSource?.service ?? "client", method.path, address, md, call).catch((err: unknown) => {
+      return unaryCall(client, method, request, {
+        caller: credentialsSource?.service ?? "client",
+        target: address,
+        deadline: options.deadline ?? new Date(Date.now() + DEFAULT_DEADLINE_MS),
+        authorization: token ? `Bearer ${token}` : undefined,
+      }).catch((err: unknown) => {
         throw fromServiceError(err);
       });
     };

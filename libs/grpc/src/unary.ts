@@ -1,0 +1,40 @@
+import { Metadata, type Client, type ServiceError } from "@grpc/grpc-js";
+import { observeClientCall } from "./call-telemetry.js";
+
+/** How one unary method's messages cross the wire (a generated method, or one built from descriptors). */
+export interface UnaryMethod<Req, Res> {
+  path: string;
+  requestSerialize: (value: Req) => Buffer;
+  responseDeserialize: (bytes: Buffer) => Res;
+}
+
+export interface UnaryCallOptions {
+  /** The calling service, as telemetry names it. */
+  caller: string;
+  /** The address called (`host:port`), for the span's server attributes. */
+  target: string;
+  deadline: Date;
+  /** The `authorization` header value to send, if any (`Bearer …`). */
+  authorization?: string | undefined;
+}
+
+/**
+ * One outgoing unary call, as every caller in the mesh makes it (the service clients and the
+ * gateway): the deadline, the authorization metadata, the CLIENT span with its trace context
+ * injected into the metadata, and the duration by status code. Rejects with grpc-js's
+ * ServiceError (code, details, trailers) for the caller to translate: the service clients into
+ * DomainErrors, the gateway into HTTP.
+ */
+export function unaryCall<Req, Res>(client: Client, method: UnaryMethod<Req, Res>, request: Req, options: UnaryCallOptions): Promise<Res> {
+  const metadata = new Metadata();
+  if (options.authorization !== undefined) metadata.set("authorization", options.authorization);
+  const invoke = () =>
+    new Promise<Res>((resolve, reject) => {
+      client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, request, metadata, { deadline: options.deadline }, (err: ServiceError | null, response?: Res) => {
+        if (err) reject(err);
+        else if (response !== undefined) resolve(response);
+        else reject(new Error(`${method.path} returned no message`));
+      });
+    });
+  return observeClientCall(options.caller, method.path, options.target, metadata, invoke);
+}
