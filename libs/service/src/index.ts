@@ -11,4 +11,4 @@ export { createPeers, type Peers } from "./peers.js";
 export { startService, portFor, type RunningService, type SharedResources } from "./start.js";
 export { runStandalone } from "./standalone.js";
 export { migrateServices } from "./migrate.js";
-export { runPeriodically, type PeriodicTask } from "./periodic.js";
+export { runPeriodically, sweepInBatches, type PeriodicTask, type BatchOutcome } from "./periodic.js";

@@ -34,3 +34,32 @@ export function runPeriodically(
     },
   };
 }
+
+/** What one batch of a sweep did: the items it took up, and how many of them failed. */
+export interface BatchOutcome {
+  taken: number;
+  failed: number;
+}
+
+/**
+ * The one batching rule of every sweeper: run `runBatch` (each takes up to `batchSize` items)
+ * until one comes back short (nothing more is due), one had a failed item (a peer or the
+ * database struggles: stop until the next sweep, which retries them), `signal` aborts (the
+ * service stops), or `maxBatches` ran (the next sweep goes on). A batch that throws ends the
+ * sweep with its error. Answers the totals.
+ */
+export async function sweepInBatches(opts: {
+  batchSize: number;
+  maxBatches: number;
+  signal?: AbortSignal | undefined;
+  runBatch: () => Promise<BatchOutcome>;
+}): Promise<BatchOutcome> {
+  const total: BatchOutcome = { taken: 0, failed: 0 };
+  for (let batch = 0; batch < opts.maxBatches && !opts.signal?.aborted; batch++) {
+    const { taken, failed } = await opts.runBatch();
+    total.taken += taken;
+    total.failed += failed;
+    if (taken < opts.batchSize || failed > 0) break;
+  }
+  return total;
+}

@@ -37,8 +37,8 @@ export const orderService: ServiceModule<typeof orderConfigSpec> = {
         const deps = { repo, warehouse, now: () => new Date(), logger, batchSize: config.SWEEP_BATCH, stalePendingAfterMs: config.STALE_PENDING_AFTER };
         sweeper = runPeriodically(
           config.SWEEP_INTERVAL,
-          async () => {
-            const r = await sweepOrders(deps);
+          async (signal) => {
+            const r = await sweepOrders(deps, signal);
             if (r.expired + r.paid + r.abandoned + r.errors > 0) logger.info(r, "order sweep");
           },
           (err) => logger.error({ err }, "order sweep failed"),

@@ -69,17 +69,18 @@ export const warehouseService: ServiceModule<typeof warehouseConfigSpec> = {
         stopLagGauge = registerSweeperLag("warehouse", () => repo.oldestExpiredHeld(new Date()));
         sweeper = runPeriodically(
           config.RESERVATION_SWEEP_INTERVAL,
-          (signal) =>
-            sweepExpiredReservations({
-              sweepOnce: async () => {
-                const released = await domain.releaseExpired(config.RESERVATION_SWEEP_BATCH);
-                countReservation("expired", released);
-                return released;
+          async (signal) => {
+            const released = await sweepExpiredReservations({
+              releaseBatch: async () => {
+                const n = await domain.releaseExpired(config.RESERVATION_SWEEP_BATCH);
+                countReservation("expired", n);
+                return n;
               },
               batchSize: config.RESERVATION_SWEEP_BATCH,
-              logger,
               signal,
-            }),
+            });
+            if (released > 0) logger.info({ released }, "released expired reservations");
+          },
           (err) => logger.warn({ err }, "reservation sweep failed"),
         );
       },

@@ -1,4 +1,5 @@
 import type { Logger } from "@wms/logging";
+import { sweepInBatches, type BatchOutcome } from "@wms/service";
 import type { OrderRepo, SweepKind } from "../db/repo.js";
 import type { Clock } from "./order.js";
 import { endUnpaid } from "./settle.js";
@@ -40,41 +41,44 @@ const MAX_BATCHES_PER_SWEEP = 20;
  * so a reserve still in flight for them cannot hold stock afterwards; they become FAILED,
  * the internal status Get and List never show, and their idempotency key is freed.
  */
-export async function sweepOrders(deps: SweeperDeps): Promise<SweepResult> {
+export async function sweepOrders(deps: SweeperDeps, signal?: AbortSignal): Promise<SweepResult> {
   const result: SweepResult = { expired: 0, paid: 0, abandoned: 0, errors: 0 };
-  await sweepKind(deps, "lapsed", result);
-  await sweepKind(deps, "stale", result);
+  await sweepKind(deps, "lapsed", result, signal);
+  await sweepKind(deps, "stale", result, signal);
   return result;
 }
 
-async function sweepKind(deps: SweeperDeps, kind: SweepKind, result: SweepResult): Promise<void> {
+/** Batches of one kind of due order, by the shared batching rule. */
+async function sweepKind(deps: SweeperDeps, kind: SweepKind, result: SweepResult, signal: AbortSignal | undefined): Promise<void> {
+  await sweepInBatches({ batchSize: deps.batchSize, maxBatches: MAX_BATCHES_PER_SWEEP, signal, runBatch: () => sweepBatch(deps, kind, result) });
+}
+
+/** Claims one batch of `kind` and settles each order; a failed order is unclaimed for a later sweep. */
+async function sweepBatch(deps: SweeperDeps, kind: SweepKind, result: SweepResult): Promise<BatchOutcome> {
   const claimMs = deps.claimMs ?? 30_000;
   const callTimeoutMs = deps.callTimeoutMs ?? 5_000;
-  for (let batch = 0; batch < MAX_BATCHES_PER_SWEEP; batch++) {
-    const now = deps.now();
-    const cutoff = kind === "lapsed" ? now : new Date(now.getTime() - deps.stalePendingAfterMs);
-    const claimed = await deps.repo.claimDue(kind, cutoff, now, new Date(now.getTime() + claimMs), deps.batchSize);
-    let failed = 0;
-    await forEachLimited(claimed, deps.concurrency ?? 8, async (orderId) => {
-      const options = { deadline: new Date(Date.now() + callTimeoutMs) };
-      try {
-        if (kind === "lapsed") {
-          result[(await endUnpaid(deps, orderId, "EXPIRED", options)).status === "PAID" ? "paid" : "expired"] += 1;
-        } else {
-          // Never committed: only a PENDING_PAYMENT order's reservation is ever committed.
-          await deps.warehouse.settle(orderId, "RELEASED", options);
-          if (await deps.repo.markFailed(orderId, "CHECKOUT_ABANDONED", deps.now())) result.abandoned += 1;
-        }
-      } catch (err) {
-        failed += 1;
-        result.errors += 1;
-        deps.logger.warn({ err, orderId, kind }, "sweeper could not settle an order; it is retried on a later sweep");
-        await deps.repo.unclaim(orderId).catch(() => undefined);
+  const now = deps.now();
+  const cutoff = kind === "lapsed" ? now : new Date(now.getTime() - deps.stalePendingAfterMs);
+  const claimed = await deps.repo.claimDue(kind, cutoff, now, new Date(now.getTime() + claimMs), deps.batchSize);
+  let failed = 0;
+  await forEachLimited(claimed, deps.concurrency ?? 8, async (orderId) => {
+    const options = { deadline: new Date(Date.now() + callTimeoutMs) };
+    try {
+      if (kind === "lapsed") {
+        result[(await endUnpaid(deps, orderId, "EXPIRED", options)).status === "PAID" ? "paid" : "expired"] += 1;
+      } else {
+        // Never committed: only a PENDING_PAYMENT order's reservation is ever committed.
+        await deps.warehouse.settle(orderId, "RELEASED", options);
+        if (await deps.repo.markFailed(orderId, "CHECKOUT_ABANDONED", deps.now())) result.abandoned += 1;
       }
-    });
-    // A short batch means nothing more is due; a failing warehouse means stop until next time.
-    if (claimed.length < deps.batchSize || failed > 0) return;
-  }
+    } catch (err) {
+      failed += 1;
+      result.errors += 1;
+      deps.logger.warn({ err, orderId, kind }, "sweeper could not settle an order; it is retried on a later sweep");
+      await deps.repo.unclaim(orderId).catch(() => undefined);
+    }
+  });
+  return { taken: claimed.length, failed };
 }
 
 async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {

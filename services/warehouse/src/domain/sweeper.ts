@@ -1,5 +1,5 @@
 import { withTransactionRetry } from "@wms/db";
-import type { Logger } from "@wms/logging";
+import { sweepInBatches } from "@wms/service";
 import type { WarehouseRepo } from "../db/repo.js";
 import { settleHeldUnits } from "./held-units.js";
 
@@ -23,18 +23,14 @@ export async function releaseExpiredReservations(repo: WarehouseRepo, opts: { no
 
 const MAX_BATCHES_PER_SWEEP = 50;
 
-/** One sweep: batches until one comes back short (none left) or the sweep is stopped. */
-export async function sweepExpiredReservations(opts: {
-  sweepOnce: () => Promise<number>;
-  batchSize: number;
-  logger: Logger;
-  signal: AbortSignal;
-}): Promise<void> {
-  let released = 0;
-  for (let batch = 0; batch < MAX_BATCHES_PER_SWEEP && !opts.signal.aborted; batch++) {
-    const n = await opts.sweepOnce();
-    released += n;
-    if (n < opts.batchSize) break;
-  }
-  if (released > 0) opts.logger.info({ released }, "released expired reservations");
+/** One sweep: batches of `releaseBatch` by the shared batching rule; answers how many it released. */
+export async function sweepExpiredReservations(opts: { releaseBatch: () => Promise<number>; batchSize: number; signal?: AbortSignal }): Promise<number> {
+  const { taken } = await sweepInBatches({
+    batchSize: opts.batchSize,
+    maxBatches: MAX_BATCHES_PER_SWEEP,
+    signal: opts.signal,
+    // A batch is one transaction: it releases all it took or throws, so nothing in it fails alone.
+    runBatch: async () => ({ taken: await opts.releaseBatch(), failed: 0 }),
+  });
+  return taken;
 }
