@@ -1,4 +1,5 @@
 export { openDatabase, type Database, type DatabaseHandle, type OpenDatabaseOptions } from "./open.js";
 export { pgErrorCode, isUniqueViolation, withTransactionRetry } from "./errors.js";
 export { newId, isId } from "./ids.js";
+export { queryRows } from "./rows.js";
 export { readPage, type Page } from "./paging.js";

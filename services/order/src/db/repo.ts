@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, inArray, isNull, lt, lte, or, type SQL } from "drizzle-orm";
-import { isUniqueViolation, type Database } from "@wms/db";
+import { and, asc, desc, eq, inArray, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { isUniqueViolation, queryRows, type Database } from "@wms/db";
 import type { LineAllocation, Order, OrderLine, OrderStatus } from "../domain/order.js";
 import { orders, type OrderRow } from "./schema/orders.js";
 import { orderItems, type OrderItemRow } from "./schema/order-items.js";
@@ -110,23 +110,35 @@ export function createOrderRepo(db: Database): OrderRepo {
 
   return {
     async insertPending(order, lines) {
+      // One statement (the order and its lines), so no BEGIN/COMMIT: it is all-or-nothing alone.
+      const values = sql.join(
+        lines.map((line, position) => sql`(${line.productId}::uuid, ${position}::int, ${line.quantity}::bigint, ${line.unitPriceCents}::bigint)`),
+        sql`, `,
+      );
       try {
-        return await db.transaction(async (tx) => {
-          const [row] = await tx
-            .insert(orders)
-            .values({ ...order, status: "PENDING", updateTime: order.createTime })
-            .returning();
-          if (!row) throw new Error("insert returned no row");
-          const itemRows = await tx
-            .insert(orderItems)
-            .values(lines.map((line, position) => ({ ...line, position, orderId: order.orderId })))
-            .returning();
-          return { kind: "created" as const, order: toOrder(row, itemRows.sort((a, b) => a.position - b.position)) };
-        });
+        await db.execute(sql`
+          WITH o AS (
+            INSERT INTO ${orders} (order_id, user_id, status, idempotency_key, total_cents, create_time, expire_time, update_time)
+            VALUES (${order.orderId}::uuid, ${order.userId}::uuid, 'PENDING', ${order.idempotencyKey}::text, ${order.totalCents}::bigint,
+                    ${order.createTime.toISOString()}::timestamptz, ${order.expireTime.toISOString()}::timestamptz, ${order.createTime.toISOString()}::timestamptz)
+            RETURNING order_id
+          )
+          INSERT INTO ${orderItems} (order_id, product_id, position, quantity, unit_price_cents)
+          SELECT o.order_id, v.product_id, v.position, v.quantity, v.unit_price_cents
+          FROM o, (VALUES ${values}) AS v (product_id, position, quantity, unit_price_cents)`);
       } catch (err) {
         if (order.idempotencyKey !== null && isUniqueViolation(err, IDEMPOTENCY_CONSTRAINT)) return { kind: "key-taken" };
         throw err;
       }
+      const created: Order = {
+        ...order,
+        status: "PENDING",
+        payTime: null,
+        paymentReference: null,
+        failureReason: null,
+        items: lines.map((line) => ({ ...line, productId: line.productId.toLowerCase(), allocations: [] })),
+      };
+      return { kind: "created", order: created };
     },
 
     findById: (orderId) => one(eq(orders.orderId, orderId)),
@@ -146,21 +158,27 @@ export function createOrderRepo(db: Database): OrderRepo {
     },
 
     async completeReservation(orderId, expireTime, allocations, now) {
-      return db.transaction(async (tx) => {
-        const updated = await tx
-          .update(orders)
-          .set({ status: "PENDING_PAYMENT", expireTime, updateTime: now })
-          .where(and(eq(orders.orderId, orderId), eq(orders.status, "PENDING")))
-          .returning({ orderId: orders.orderId });
-        if (updated.length === 0) return false;
-        for (const [productId, list] of allocations) {
-          await tx
-            .update(orderItems)
-            .set({ allocations: list })
-            .where(and(eq(orderItems.orderId, orderId), eq(orderItems.productId, productId)));
-        }
-        return true;
-      });
+      // One statement: the status change and every line's allocations, or nothing.
+      const perLine = [...allocations].map(([productId, list]) => sql`(${productId}::uuid, ${JSON.stringify(list)}::text::jsonb)`);
+      const lineUpdate =
+        perLine.length === 0
+          ? sql``
+          : sql`, items AS (
+              UPDATE ${orderItems} SET allocations = v.allocations
+              FROM o, (VALUES ${sql.join(perLine, sql`, `)}) AS v (product_id, allocations)
+              WHERE ${orderItems}.order_id = o.order_id AND ${orderItems}.product_id = v.product_id
+            )`;
+      const [row] = await queryRows<{ updated: number }>(
+        db,
+        sql`WITH o AS (
+              UPDATE ${orders} SET status = 'PENDING_PAYMENT', expire_time = ${expireTime.toISOString()}::timestamptz,
+                update_time = ${now.toISOString()}::timestamptz
+              WHERE order_id = ${orderId}::uuid AND status = 'PENDING'
+              RETURNING order_id
+            )${lineUpdate}
+            SELECT count(*)::int AS updated FROM o`,
+      );
+      return (row?.updated ?? 0) > 0;
     },
 
     markFailed: (orderId, reason, now) =>

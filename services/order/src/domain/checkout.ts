@@ -40,11 +40,14 @@ export function createCheckout(deps: CheckoutDeps): (input: CheckoutInput) => Pr
   async function checkout(input: CheckoutInput): Promise<Order> {
     const lines = validateCheckout(input.items, input.idempotencyKey);
     const key = input.idempotencyKey === "" ? null : input.idempotencyKey;
-    if (key !== null) {
-      const existing = await repo.findByIdempotencyKey(input.userId, key);
-      if (existing) return resume(sameOrderAs(existing, lines), input.deadline);
-    }
-    const priced = await priceLines(deps.catalog, lines, { deadline: input.deadline });
+    // No look-up of the key first: the INSERT's unique key catches a reused one (key-taken below).
+    const priced = await priceLines(deps.catalog, lines, { deadline: input.deadline }).catch(async (err: unknown) => {
+      // A replay answers the order its key made even when the catalog changed since.
+      const existing = key === null ? undefined : await repo.findByIdempotencyKey(input.userId, key);
+      if (existing) return existing;
+      throw err;
+    });
+    if (!Array.isArray(priced)) return resume(sameOrderAs(priced, lines), input.deadline);
     const total = totalCents(priced);
     for (let attempt = 1; ; attempt++) {
       const createTime = now();
@@ -103,8 +106,16 @@ export function createCheckout(deps: CheckoutDeps): (input: CheckoutInput) => Pr
       await repo.markFailed(order.orderId, "CHECKOUT_ABANDONED", now());
       return afterLostRace(order.orderId, false);
     }
-    if (await repo.completeReservation(order.orderId, reservation.expireTime, allocationsByProduct(reservation.allocations), now())) {
-      return mustFind(order.orderId);
+    const allocations = allocationsByProduct(reservation.allocations);
+    const completeTime = now();
+    if (await repo.completeReservation(order.orderId, reservation.expireTime, allocations, completeTime)) {
+      // What was just written, without reading it back.
+      return {
+        ...order,
+        status: "PENDING_PAYMENT",
+        expireTime: reservation.expireTime,
+        items: order.items.map((item) => ({ ...item, allocations: allocations.get(item.productId.toLowerCase()) ?? [] })),
+      };
     }
     return afterLostRace(order.orderId, true);
   }

@@ -30,10 +30,6 @@ export function reservationQueries(db: Database) {
       return inserted;
     },
 
-    async insertAllocations(rows: ReservationAllocationRow[]): Promise<void> {
-      if (rows.length > 0) await db.insert(reservationAllocations).values(rows);
-    },
-
     async findReservation(reservationId: string): Promise<ReservationView | undefined> {
       const [row] = await db.select().from(reservations).where(eq(reservations.reservationId, reservationId)).limit(1);
       if (!row) return undefined;

@@ -1,9 +1,10 @@
 import { and, asc, desc, eq, exists, gt, inArray, lt, sql, type SQL } from "drizzle-orm";
-import type { Database } from "@wms/db";
+import { queryRows, type Database } from "@wms/db";
 import { receipts, type ReceiptRow } from "./schema/receipts.js";
 import { ON_HAND_MAX, stockLevels, type StockLevelRow } from "./schema/stock-levels.js";
 import { stockMovements, type NewStockMovementRow, type StockMovementRow } from "./schema/stock-movements.js";
 import { warehouses, type WarehouseStatusValue } from "./schema/warehouses.js";
+import { reservationAllocations } from "./schema/reservation-allocations.js";
 
 /** A stock level with its warehouse's status, as every read of levels returns it. */
 export type LevelView = StockLevelRow & { warehouseStatus: WarehouseStatusValue };
@@ -140,16 +141,43 @@ export function stockQueries(db: Database) {
     },
 
     /**
-     * reserved += quantity when that much is available and the warehouse is active. This
-     * statement, not the SKU lock, is what guarantees no oversell.
+     * reserved += quantity on each level, only out of available units of an active warehouse,
+     * with the reservation's allocation and its RESERVE ledger row for each level changed: one
+     * statement, one round trip. Answers the levels it changed; fewer than asked means some
+     * units were gone, and the caller rolls the transaction back.
      */
-    async reserve(warehouseId: string, productId: string, quantity: number): Promise<boolean> {
-      const rows = await db
-        .update(stockLevels)
-        .set({ reserved: sql`${stockLevels.reserved} + ${quantity}` })
-        .where(and(levelKey(warehouseId, productId), sql`${available} >= ${quantity}`, activeWarehouse(db, warehouseId)))
-        .returning({ warehouseId: stockLevels.warehouseId });
-      return changed(rows);
+    async reserveLevels(
+      reservationId: string,
+      levels: Array<{ warehouseId: string; productId: string; quantity: number; movementId: string }>,
+      at: Date,
+    ): Promise<Array<{ warehouseId: string; productId: string }>> {
+      if (levels.length === 0) return [];
+      const wanted = sql.join(
+        levels.map((l) => sql`(${l.warehouseId}::uuid, ${l.productId}::uuid, ${l.quantity}::bigint, ${l.movementId}::uuid)`),
+        sql`, `,
+      );
+      const createTime = at.toISOString();
+      return queryRows(
+        db,
+        sql`WITH wanted (warehouse_id, product_id, quantity, movement_id) AS (VALUES ${wanted}),
+            held AS (
+              UPDATE ${stockLevels} AS l SET reserved = l.reserved + wanted.quantity
+              FROM wanted, ${warehouses} AS w
+              WHERE l.warehouse_id = wanted.warehouse_id AND l.product_id = wanted.product_id
+                AND l.on_hand - l.reserved >= wanted.quantity
+                AND w.warehouse_id = l.warehouse_id AND w.status = 'ACTIVE'
+              RETURNING l.warehouse_id, l.product_id, wanted.quantity, wanted.movement_id
+            ),
+            allocated AS (
+              INSERT INTO ${reservationAllocations} (reservation_id, product_id, warehouse_id, quantity)
+              SELECT ${reservationId}::text, product_id, warehouse_id, quantity FROM held
+            ),
+            ledger AS (
+              INSERT INTO ${stockMovements} (movement_id, warehouse_id, product_id, kind, quantity, reference_id, create_time)
+              SELECT movement_id, warehouse_id, product_id, 'RESERVE', quantity, ${reservationId}::text, ${createTime}::timestamptz FROM held
+            )
+            SELECT warehouse_id AS "warehouseId", product_id AS "productId" FROM held`,
+      );
     },
 
     /** on_hand -= quantity, reserved -= quantity: held units leave the warehouse. */

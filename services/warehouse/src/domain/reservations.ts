@@ -59,14 +59,17 @@ export function createReservationsDomain(deps: ReservationsDeps): ReservationsDo
     await deps.afterAllocate?.();
     // The conditional update is the guarantee: zero rows means the units are gone, whatever
     // the lock said, and the whole reservation rolls back.
-    for (const a of plan) {
-      if (!(await tx.reserve(a.warehouseId, a.productId, a.quantity))) throw new AllocationRaced(a.productId);
+    // One statement holds every level, writes the allocations and the ledger rows.
+    const held = await tx.reserveLevels(
+      input.reservationId,
+      plan.map((a) => ({ ...a, movementId: newId() })),
+      at,
+    );
+    if (held.length < plan.length) {
+      const missed = plan.find((a) => !held.some((h) => h.warehouseId === a.warehouseId && h.productId === a.productId));
+      throw new AllocationRaced(missed?.productId ?? plan[0]?.productId ?? "");
     }
     const allocations = plan.map((a) => ({ reservationId: input.reservationId, ...a }));
-    await tx.insertAllocations(allocations);
-    await tx.insertMovements(
-      plan.map((a) => ({ movementId: newId(), ...a, kind: "RESERVE" as const, referenceId: input.reservationId, createTime: at })),
-    );
     return { row, allocations };
   }
 
@@ -86,13 +89,17 @@ export function createReservationsDomain(deps: ReservationsDeps): ReservationsDo
   return {
     async reserveStock(input) {
       const { lines, expireTime } = validateReservation(input, deps.now());
-      const stored = await repo.findReservation(input.reservationId);
-      if (stored) return stored;
       // Fail fast, without queueing for the lock, when the active stock is short right now
-      // (sound: at that moment there was a shortage): the common losing path of a rush.
+      // (sound: at that moment there was a shortage): the common losing path of a rush. A
+      // replay is not looked up first (the INSERT ... ON CONFLICT under the lock answers it),
+      // only here, where a stored reservation may be what took the units.
       const totals = await repo.availability(lines.map((l) => l.productId));
       const short = lines.find((l) => (totals.get(l.productId) ?? 0) < l.quantity);
-      if (short) throw insufficientStock(short.productId);
+      if (short) {
+        const stored = await repo.findReservation(input.reservationId);
+        if (stored) return stored;
+        throw insufficientStock(short.productId);
+      }
       return deps.locks.withLocks(lines.map((l) => skuLockKey(l.productId)), { deadline: input.deadline }, () =>
         reserveUnderLocks({ ...input, expireTime }, lines),
       );
