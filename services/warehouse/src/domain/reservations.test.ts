@@ -34,6 +34,8 @@ describe("reserveStock", () => {
     );
     expect(await reserve(id, [{ productId: w.productId, quantity: 1 }])).toEqual(split);
     expect((await rejection(reserve(newId(), [{ productId: w.productId, quantity: 21 }]))).reason).toBe("INSUFFICIENT_STOCK");
+    // A replay asking more than is left now still answers what its id holds, not a shortage.
+    expect(await reserve(id, [{ productId: w.productId, quantity: 50 }])).toEqual(split);
     expect(await levels(w.sellerId, w.productId)).toEqual([
       [100, 80],
       [50, 50],
