@@ -104,18 +104,32 @@ describe("gateway over the shop service", () => {
     expect(res.status).toBe(401);
     const status = statusOf(res.json);
     expect(status.code).toBe(16);
-    expect(status.details).toContainEqual(expect.objectContaining({ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "UNAUTHENTICATED", domain: "wms.shop.v1" }));
+    expect(status.details).toContainEqual(expect.objectContaining({ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "ACCESS_TOKEN_MISSING", domain: "wms.shop.v1" }));
   });
 
-  it("turns invalid input into 400 with BadRequest field violations", async () => {
+  it("turns invalid input into 400 with BadRequest field violations, each with a reason", async () => {
     const res = await call("POST", "/v1/shops", { token: await tokens.user(seller, "seller"), body: JSON.stringify({ name: " " }) });
     expect(res.status).toBe(400);
     const status = statusOf(res.json);
     expect(status.code).toBe(3);
     expect(status.details).toContainEqual({
       "@type": "type.googleapis.com/google.rpc.BadRequest",
-      fieldViolations: [expect.objectContaining({ field: "name", description: "must not be empty" })],
+      fieldViolations: [{ field: "name", reason: "REQUIRED", description: "must not be empty" }],
     });
+    expect(status.details).toContainEqual(expect.objectContaining({ reason: "INVALID_FIELDS", domain: "wms.shop.v1", metadata: { fields: "name" } }));
+  });
+
+  it("names a service's field violations by the request's JSON names on REST", async () => {
+    // The shop service says `owner_user_id` (gRPC keeps proto names); the REST client sent ownerUserId.
+    const res = await call("GET", "/v1/shops?ownerUserId=not-an-id");
+    expect(res.status).toBe(400);
+    const status = statusOf(res.json);
+    expect(status.details).toContainEqual({
+      "@type": "type.googleapis.com/google.rpc.BadRequest",
+      fieldViolations: [{ field: "ownerUserId", reason: "INVALID_FORMAT", description: "must be a user id" }],
+    });
+    expect(status.details).toContainEqual(expect.objectContaining({ reason: "INVALID_FIELDS", metadata: { fields: "ownerUserId" } }));
+    expect(JSON.stringify(status)).not.toContain("owner_user_id");
   });
 
   it("maps the shop's NOT_FOUND and PERMISSION_DENIED to 404 and 403", async () => {
@@ -129,26 +143,43 @@ describe("gateway over the shop service", () => {
 });
 
 describe("gateway's own answers", () => {
-  it("refuses malformed JSON, unknown fields and unknown query parameters with 400", async () => {
+  it("refuses malformed JSON and a value of the wrong type with 400, naming the JSON field and no proto type", async () => {
     const token = await tokens.user(newId(), "seller");
-    for (const [path, body] of [
-      ["/v1/shops", '{"name": '],
-      ["/v1/shops", '{"name":"x","colour":"red"}'],
-    ] as const) {
-      const res = await call("POST", path, { token, body });
-      expect([res.status, statusOf(res.json).code]).toEqual([400, 3]);
-    }
-    const query = await call("GET", "/v1/shops?owner=me");
-    expect(query.status).toBe(400);
-    expect(statusOf(query.json).message).toContain('unknown query parameter "owner"');
+    const malformed = await call("POST", "/v1/shops", { token, body: '{"name": ' });
+    expect([malformed.status, statusOf(malformed.json).code]).toEqual([400, 3]);
+    expect(statusOf(malformed.json).details).toContainEqual(expect.objectContaining({ reason: "MALFORMED_JSON", domain: "wms.gateway" }));
+
+    const wrongType = await call("POST", "/v1/shops", { token, body: '{"name":"x","description":7}' });
+    expect(wrongType.status).toBe(400);
+    const status = statusOf(wrongType.json);
+    expect(status.details).toContainEqual({
+      "@type": "type.googleapis.com/google.rpc.BadRequest",
+      fieldViolations: [{ field: "description", reason: "INVALID_FORMAT", description: "must be a string" }],
+    });
+    expect(status.details).toContainEqual(expect.objectContaining({ reason: "INVALID_FIELDS", domain: "wms.gateway", metadata: { fields: "description" } }));
+    expect(JSON.stringify(status)).not.toMatch(/wms\.shop\.v1\.|CreateShopRequest/);
   });
 
-  it("answers 404 for unknown routes and 405 for a known path with another method", async () => {
+  it("discards unknown JSON fields and ignores unknown query parameters, as grpc-gateway v2 does", async () => {
+    const token = await tokens.user(newId(), "seller");
+    const created = await call("POST", "/v1/shops?color=red", { token, body: '{"name":"Tolerant","colour":"red"}' });
+    expect(created.status).toBe(200);
+    expect((created.json.shop as Record<string, unknown>).name).toBe("Tolerant");
+    const listed = await call("GET", "/v1/shops?owner=me&pageSize=1");
+    expect(listed.status).toBe(200);
+    expect((listed.json.shops as unknown[]).length).toBe(1);
+  });
+
+  it("answers 404 for unknown routes and 405 for a known path with another method, with reasons", async () => {
     const unknown = await call("GET", "/v1/nowhere");
     expect([unknown.status, statusOf(unknown.json).code]).toEqual([404, 5]);
+    expect(statusOf(unknown.json).details).toContainEqual(
+      expect.objectContaining({ reason: "ROUTE_NOT_FOUND", domain: "wms.gateway", metadata: { httpMethod: "GET", path: "/v1/nowhere" } }),
+    );
     const wrongMethod = await call("DELETE", "/v1/shops");
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get("allow")).toBe("GET, POST");
+    expect(statusOf(wrongMethod.json).details).toContainEqual(expect.objectContaining({ reason: "METHOD_NOT_ALLOWED", metadata: expect.objectContaining({ allowedMethods: "GET, POST" }) }));
   });
 
   it("has no route to an RPC without an annotation", async () => {
@@ -163,6 +194,7 @@ describe("gateway's own answers", () => {
     const big = JSON.stringify({ name: "x", description: "d".repeat(MAX_BODY) });
     const declared = await call("POST", "/v1/shops", { token, body: big });
     expect([declared.status, statusOf(declared.json).code]).toEqual([413, 8]);
+    expect(statusOf(declared.json).details).toContainEqual(expect.objectContaining({ reason: "BODY_TOO_LARGE", metadata: { limitBytes: String(MAX_BODY) } }));
 
     const bytes = new TextEncoder().encode(big);
     const stream = new ReadableStream<Uint8Array>({
@@ -184,7 +216,19 @@ describe("gateway's own answers", () => {
     const res = await call("GET", "/v1/products/p1");
     expect(res.status).toBe(503);
     const status = statusOf(res.json);
-    expect(status).toEqual({ code: 14, message: "product service: unavailable", details: [] });
+    expect(status).toEqual({
+      code: 14,
+      message: "wms.product.v1.ProductService could not be reached; try again",
+      details: [
+        {
+          "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+          reason: "SERVICE_UNREACHABLE",
+          domain: "wms.gateway",
+          metadata: { service: "wms.product.v1.ProductService" },
+        },
+      ],
+    });
+    expect(JSON.stringify(status)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|:1\b/);
   });
 
   it("answers 501 for an RPC the upstream does not implement", async () => {

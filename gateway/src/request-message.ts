@@ -9,10 +9,27 @@ import {
   type Message,
   type Registry,
 } from "@bufbuild/protobuf";
+import { INVALID_FIELDS, invalidFieldsMessage, type FieldViolation } from "@wms/errors";
+import { enumViolation, jsonViolations } from "./json-violations.js";
 
-/** The client sent something that is not a valid request: 400 INVALID_ARGUMENT with this message. */
+/**
+ * The client sent something that is not a valid request: 400 INVALID_ARGUMENT. With field
+ * violations (by JSON name) its ErrorInfo reason is INVALID_FIELDS; a body that is not JSON
+ * at all is MALFORMED_JSON.
+ */
 export class TranscodeError extends Error {
   override readonly name = "TranscodeError";
+  constructor(
+    message: string,
+    readonly reason: string = INVALID_FIELDS,
+    readonly violations: FieldViolation[] = [],
+  ) {
+    super(message);
+  }
+}
+
+function invalidFields(violations: FieldViolation[]): TranscodeError {
+  return new TranscodeError(invalidFieldsMessage(violations.length), INVALID_FIELDS, violations);
 }
 
 /** Where a route takes the request's fields from, per its google.api.http binding. */
@@ -23,8 +40,10 @@ export interface RequestBinding {
 }
 
 /**
- * Builds the request message as grpc-gateway does: the JSON body first, then query parameters
- * (only when the body does not already take every field), then path variables, which win.
+ * Builds the request message as grpc-gateway v2 does by default: the JSON body first, then
+ * query parameters (only when the body does not already take every field; otherwise they are
+ * ignored), then path variables, which win. Unknown JSON fields and unknown query parameters
+ * are discarded, as grpc-gateway's default marshaler (`DiscardUnknown`) and query parser do.
  */
 export function buildRequestMessage(
   binding: RequestBinding,
@@ -37,9 +56,12 @@ export function buildRequestMessage(
   const message = create(input);
   const merge = (json: JsonObject): void => {
     try {
-      mergeFromJson(input, message, json, { registry });
-    } catch (err) {
-      throw new TranscodeError(err instanceof Error ? err.message : String(err));
+      mergeFromJson(input, message, json, { registry, ignoreUnknownFields: true });
+    } catch {
+      const violations = jsonViolations(input, json, registry);
+      // Every failure protobuf-es can report is located above; this is a last resort that
+      // still names no proto type.
+      throw violations.length > 0 ? invalidFields(violations) : new TranscodeError("the request does not match its schema");
     }
   };
   if (binding.body !== "") {
@@ -49,35 +71,41 @@ export function buildRequestMessage(
       else merge(nestedJson(resolveFieldPath(input, binding.body).map((f) => f.jsonName), body));
     }
   }
-  if (binding.body === "*") {
-    const [first] = query.keys();
-    if (first !== undefined) {
-      throw new TranscodeError(`query parameter "${first}" is not accepted: this route takes its fields from the JSON body`);
-    }
-  } else {
-    merge(queryToJson(input, query));
-  }
+  if (binding.body !== "*") merge(queryToJson(input, query));
   const pathJson: JsonObject = {};
   for (const [fieldPath, raw] of Object.entries(pathParams)) {
     const fields = resolveFieldPath(input, fieldPath);
     const leaf = urlSettableLeaf(fields, fieldPath);
-    setPath(pathJson, fields.map((f) => f.jsonName), jsonFromString(leaf, raw, fieldPath));
+    const decoded = jsonFromString(leaf, raw, fields.map((f) => f.jsonName).join("."));
+    if (!decoded.ok) throw invalidFields([decoded.violation]);
+    setPath(pathJson, fields.map((f) => f.jsonName), decoded.value);
   }
   merge(pathJson);
   return message;
 }
 
-/** Query parameters as a proto3 JSON object: `a.b=1`, snake_case or lowerCamel names, repeats for lists. */
+/**
+ * Query parameters as a proto3 JSON object: `a.b=1`, snake_case or lowerCamel names, repeats
+ * for lists. A name that is no field is ignored (grpc-gateway v2's default query parser).
+ */
 export function queryToJson(input: DescMessage, query: URLSearchParams): JsonObject {
   const values = new Map<string, { fields: DescField[]; leaf: DescField; raw: string[]; name: string }>();
+  const violations: FieldViolation[] = [];
   for (const [name, raw] of query) {
     let fields: DescField[];
     try {
       fields = resolveFieldPath(input, name);
     } catch {
-      throw new TranscodeError(`unknown query parameter "${name}" for ${input.typeName}`);
+      continue;
     }
-    const leaf = urlSettableLeaf(fields, name);
+    const jsonPath = fields.map((f) => f.jsonName).join(".");
+    let leaf: DescField;
+    try {
+      leaf = urlSettableLeaf(fields, name);
+    } catch {
+      violations.push({ field: jsonPath, reason: "INVALID_VALUE", description: "cannot be set from a query parameter" });
+      continue;
+    }
     // `product_ids` and `productIds` name the same field, so they collect together.
     const key = fields.map((f) => f.number).join(".");
     const entry = values.get(key) ?? { fields, leaf, raw: [], name };
@@ -85,17 +113,23 @@ export function queryToJson(input: DescMessage, query: URLSearchParams): JsonObj
     values.set(key, entry);
   }
   const json: JsonObject = {};
-  for (const { fields, leaf, raw, name } of values.values()) {
-    let value: JsonValue;
-    if (leaf.fieldKind === "list") {
-      value = raw.map((r) => jsonFromString(leaf, r, name));
-    } else if (raw.length > 1) {
-      throw new TranscodeError(`query parameter "${name}" is not repeated but was given ${raw.length} times`);
-    } else {
-      value = jsonFromString(leaf, raw[0] ?? "", name);
+  for (const { fields, leaf, raw } of values.values()) {
+    const jsonPath = fields.map((f) => f.jsonName);
+    const at = jsonPath.join(".");
+    if (leaf.fieldKind !== "list" && raw.length > 1) {
+      violations.push({ field: at, reason: "TOO_MANY", description: `takes one value, not ${raw.length}` });
+      continue;
     }
-    setPath(json, fields.map((f) => f.jsonName), value);
+    const decoded = raw.map((r, i) => jsonFromString(leaf, r, leaf.fieldKind === "list" ? `${at}[${i}]` : at));
+    const good: JsonValue[] = [];
+    for (const d of decoded) {
+      if (d.ok) good.push(d.value);
+      else violations.push(d.violation);
+    }
+    if (good.length < decoded.length) continue;
+    setPath(json, jsonPath, leaf.fieldKind === "list" ? good : (good[0] ?? ""));
   }
+  if (violations.length > 0) throw invalidFields(violations);
   return json;
 }
 
@@ -132,34 +166,35 @@ export function urlSettableLeaf(fields: DescField[], path: string): DescField {
 
 /**
  * A URL string as the JSON value fromJson expects for the field; anything it cannot be
- * (e.g. `abc` for an int32) is left as a string so fromJson reports it with the field's name.
+ * (e.g. `abc` for an int32) is left as a string so decoding reports it with the field's name.
+ * An enum name that is no value of the enum is a violation at `at` right away.
  */
-function jsonFromString(field: DescField, raw: string, name: string): JsonValue {
+function jsonFromString(field: DescField, raw: string, at: string): UrlValue {
   if (field.enum) {
-    if (/^-?\d+$/.test(raw)) return Number(raw);
-    if (!field.enum.values.some((v) => v.name === raw)) {
-      throw new TranscodeError(`"${name}": ${JSON.stringify(raw)} is not a value of ${field.enum.typeName}`);
-    }
-    return raw;
+    if (/^-?\d+$/.test(raw)) return { ok: true, value: Number(raw) };
+    if (!field.enum.values.some((v) => v.name === raw)) return { ok: false, violation: enumViolation(at, field.enum) };
+    return { ok: true, value: raw };
   }
-  if (field.scalar === ScalarType.BOOL) return raw === "true" ? true : raw === "false" ? false : raw;
+  if (field.scalar === ScalarType.BOOL) return { ok: true, value: raw === "true" ? true : raw === "false" ? false : raw };
   // Numbers stay strings: proto3 JSON accepts decimal strings for every numeric type, and
   // converting here would lose int64 precision.
-  return raw;
+  return { ok: true, value: raw };
 }
+
+type UrlValue = { ok: true; value: JsonValue } | { ok: false; violation: FieldViolation };
 
 function parseBody(text: string): JsonValue | undefined {
   if (text.trim() === "") return undefined;
   try {
     return JSON.parse(text) as JsonValue;
   } catch (err) {
-    throw new TranscodeError(`malformed JSON body: ${err instanceof Error ? err.message : String(err)}`);
+    throw new TranscodeError(`malformed JSON body: ${err instanceof Error ? err.message : String(err)}`, "MALFORMED_JSON");
   }
 }
 
 function objectBody(body: JsonValue): JsonObject {
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
-    throw new TranscodeError("the JSON body must be an object");
+    throw new TranscodeError("the JSON body must be an object", "MALFORMED_JSON");
   }
   return body;
 }

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { status as GrpcStatus } from "@grpc/grpc-js";
+import { status as GrpcStatus, type ServiceError } from "@grpc/grpc-js";
 import { toJson, type FileRegistry } from "@bufbuild/protobuf";
-import type { Any } from "@bufbuild/protobuf/wkt";
+import { DomainError, errors, fromServiceError, UNEXPECTED_ERROR } from "@wms/errors";
 import { loggerFor, type Logger } from "@wms/logging";
 import { startTracing, stopTracing } from "@wms/telemetry";
 import { descriptorRegistry } from "@wms/proto/descriptors";
@@ -14,7 +14,8 @@ import { docsEndpoints } from "./docs.js";
 import { healthEndpoints } from "./health.js";
 import { ownReply, type OwnEndpoint, type Reply } from "./reply.js";
 import { buildRoutes, findRoute, type Route, type UpstreamName } from "./routes.js";
-import { detailsFromTrailers, statusJson } from "./status-body.js";
+import { detailsForRest } from "./field-paths.js";
+import { detailsFromTrailers, gatewayErrorJson, statusJson } from "./status-body.js";
 import { isServiceError, UpstreamClients } from "./upstream.js";
 import { observeHttpRequest, type RouteReporter } from "./http-telemetry.js";
 
@@ -57,12 +58,14 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const transcode = async (req: IncomingMessage, url: RequestTarget, reportRoute: RouteReporter): Promise<Reply> => {
     const httpMethod = req.method ?? "GET";
     const match = findRoute(routes, httpMethod, url.pathname);
+    const path = excerpt(url.pathname);
     if (match.kind === "not-found") {
-      return statusReply(registry, 404, GrpcStatus.NOT_FOUND, `no route for ${httpMethod} ${url.pathname}`);
+      return errorReply(registry, new DomainError("NOT_FOUND", "ROUTE_NOT_FOUND", `no route for ${httpMethod} ${path}`, [], { httpMethod, path }));
     }
     if (match.kind === "method-not-allowed") {
-      const reply = statusReply(registry, 405, GrpcStatus.UNIMPLEMENTED, `${url.pathname} does not accept ${httpMethod}`);
-      return { ...reply, headers: { allow: match.allowed.join(", ") } };
+      const allowedMethods = match.allowed.join(", ");
+      const err = new DomainError("UNIMPLEMENTED", "METHOD_NOT_ALLOWED", `${path} does not accept ${httpMethod}`, [], { httpMethod, path, allowedMethods });
+      return { ...errorReply(registry, err, 405), headers: { allow: allowedMethods } };
     }
     const { route, params } = match;
     reportRoute(route.path);
@@ -73,7 +76,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       return { status: 200, body: JSON.stringify(toJson(route.method.output, response, { registry, alwaysEmitImplicit: true })) };
     } catch (err) {
       if (!isServiceError(err)) throw err;
-      return upstreamFailure(registry, route, err.code, err.details, detailsFromTrailers(err.metadata), logger);
+      return upstreamFailure(registry, route, err, logger);
     }
   };
 
@@ -140,36 +143,43 @@ function requestTarget(raw: string): RequestTarget {
   return { pathname: raw.slice(0, question), searchParams: new URLSearchParams(raw.slice(question + 1)) };
 }
 
-function statusReply(registry: FileRegistry, httpStatus: number, code: number, message: string, details: Any[] = []): Reply {
-  return { status: httpStatus, body: statusJson(registry, code, message, details) };
+/** A failure the gateway decides itself, as a status body; the HTTP status follows the code unless given. */
+function errorReply(registry: FileRegistry, err: DomainError, httpStatus?: number): Reply {
+  const { code, body } = gatewayErrorJson(registry, err);
+  return { status: httpStatus ?? httpStatusOf(code), body };
+}
+
+/** At most 200 characters of something the client sent, for messages and metadata. */
+function excerpt(text: string): string {
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
 /**
- * A failed upstream call. Our services always attach details (ErrorInfo at least); a failure
- * without them came from the transport (unreachable service, deadline), whose text names
- * internal addresses, so the client gets a generic message and the log keeps the original.
+ * A failed upstream call. Our services always attach details (ErrorInfo at least); their
+ * field paths are rewritten to the request's JSON names. A failure without details came from
+ * the transport (unreachable service, deadline), whose text names internal addresses, so the
+ * client gets the service's name only and the log keeps the original.
  */
-function upstreamFailure(
-  registry: FileRegistry,
-  route: Route,
-  code: number,
-  message: string,
-  details: Any[],
-  logger: Logger,
-): Reply {
-  if (details.length > 0) return statusReply(registry, httpStatusOf(code), code, message, details);
-  const name = GrpcStatus[code]?.toLowerCase().replace(/_/g, " ") ?? "failed";
-  logger.warn({ upstream: route.upstream, code: GrpcStatus[code], detail: message }, "upstream call failed");
-  return statusReply(registry, httpStatusOf(code), code, `${route.upstream} service: ${name}`);
+function upstreamFailure(registry: FileRegistry, route: Route, err: ServiceError, logger: Logger): Reply {
+  const details = detailsFromTrailers(err.metadata);
+  if (details.length > 0) {
+    return { status: httpStatusOf(err.code), body: statusJson(registry, err.code, err.details, detailsForRest(registry, route.method.input, details)) };
+  }
+  logger.warn({ upstream: route.upstream, code: GrpcStatus[err.code], detail: err.details }, "upstream call failed");
+  return errorReply(registry, fromServiceError(err, `/${route.method.parent.typeName}/${route.method.name}`));
 }
 
 /** Failures of the gateway's own steps; anything unexpected is a 500 without its cause. */
 function gatewayFailure(registry: FileRegistry, err: unknown, logger: Logger): Reply {
-  if (err instanceof TranscodeError) return statusReply(registry, 400, GrpcStatus.INVALID_ARGUMENT, err.message);
+  if (err instanceof TranscodeError) {
+    const invalid = err.violations.length > 0 ? errors.invalidArgument(err.violations, err.message) : new DomainError("INVALID_ARGUMENT", err.reason, err.message);
+    return errorReply(registry, invalid);
+  }
   if (err instanceof BodyTooLargeError) {
     // The rest of the body is not read, so the connection cannot carry another request.
-    return { ...statusReply(registry, 413, GrpcStatus.RESOURCE_EXHAUSTED, err.message), headers: { connection: "close" } };
+    const tooLarge = new DomainError("RESOURCE_EXHAUSTED", "BODY_TOO_LARGE", err.message, [], { limitBytes: String(err.limit) });
+    return { ...errorReply(registry, tooLarge, 413), headers: { connection: "close" } };
   }
   logger.error({ err }, "gateway request failed");
-  return statusReply(registry, 500, GrpcStatus.INTERNAL, "internal error");
+  return errorReply(registry, errors.internal(UNEXPECTED_ERROR, "internal error"));
 }

@@ -1,7 +1,10 @@
 import { create, toJson, type Registry } from "@bufbuild/protobuf";
 import type { Any } from "@bufbuild/protobuf/wkt";
 import type { Metadata } from "@grpc/grpc-js";
-import { decodeStatusDetails } from "@wms/errors";
+import { decodeStatusDetails, toServiceError, type DomainError } from "@wms/errors";
+
+/** The ErrorInfo domain of failures the gateway decides itself (no route, a body that does not decode…). */
+export const GATEWAY_ERROR_DOMAIN = "wms.gateway";
 
 /**
  * A google.rpc.Status as proto3 JSON text: `{code, message, details}`, details as Any with
@@ -14,6 +17,16 @@ export function statusJson(registry: Registry, code: number, message: string, de
   const known = details.filter((any) => registry.getMessage(any.typeUrl.slice(any.typeUrl.lastIndexOf("/") + 1)) !== undefined);
   const status = create(statusDesc, { code, message, details: known });
   return JSON.stringify(toJson(statusDesc, status, { registry, alwaysEmitImplicit: true }));
+}
+
+/**
+ * The status body of a failure the gateway decides itself, with the same ErrorInfo (and
+ * BadRequest) details a service would attach, built by the same mapper.
+ */
+export function gatewayErrorJson(registry: Registry, err: DomainError): { code: number; body: string } {
+  const mapped = toServiceError(err, GATEWAY_ERROR_DOMAIN);
+  const code = mapped.code ?? 2;
+  return { code, body: statusJson(registry, code, mapped.details ?? err.message, detailsFromTrailers(mapped.metadata)) };
 }
 
 /** The details a service attached in the `grpc-status-details-bin` trailer; none if absent or unreadable. */

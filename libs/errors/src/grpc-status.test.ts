@@ -24,14 +24,14 @@ describe("error mapping", () => {
   });
 
   it("keeps a peer's reason and domain when rethrown by a caller", () => {
-    const insufficient = errors.failedPrecondition("INSUFFICIENT_STOCK", "not enough stock", { product_id: "p1" });
+    const insufficient = errors.failedPrecondition("INSUFFICIENT_STOCK", "not enough stock", { productId: "p1" });
     const fromWarehouse = fromServiceError(asServiceError(toServiceError(insufficient, "wms.warehouse.v1")));
     const viaOrder = fromServiceError(asServiceError(toServiceError(fromWarehouse, "wms.order.v1")));
     expect([viaOrder.kind, viaOrder.reason, viaOrder.domain, viaOrder.metadata]).toEqual([
       "FAILED_PRECONDITION",
       "INSUFFICIENT_STOCK",
       "wms.warehouse.v1",
-      { product_id: "p1" },
+      { productId: "p1" },
     ]);
   });
 

@@ -22,6 +22,9 @@ const kindOfCode = new Map<number, ErrorKind>(Object.entries(codeOfKind).map(([k
 
 const STATUS_DETAILS_KEY = "grpc-status-details-bin";
 
+/** The ErrorInfo reason of a failure nobody anticipated (a bug, a lost database): INTERNAL, cause logged only. */
+export const UNEXPECTED_ERROR = "UNEXPECTED_ERROR";
+
 function schema(name: string): DescMessage {
   const desc = descriptorRegistry().getMessage(name);
   if (!desc) throw new Error(`${name} missing from the descriptor image`);
@@ -39,7 +42,7 @@ const schemas = {
  */
 export function toServiceError(err: unknown, domain: string): Partial<StatusObject> {
   if (!(err instanceof DomainError)) {
-    return { code: Status.INTERNAL, details: "internal error", metadata: detailsMetadata(Status.INTERNAL, "internal error", "INTERNAL", domain, {}, []) };
+    return { code: Status.INTERNAL, details: "internal error", metadata: detailsMetadata(Status.INTERNAL, "internal error", UNEXPECTED_ERROR, domain, {}, []) };
   }
   const code = codeOfKind[err.kind];
   return {
@@ -91,7 +94,7 @@ export function decodeStatusDetails(metadata: Metadata | undefined): StatusDetai
       out.metadata = { ...info.metadata };
     }
     const bad = anyUnpack(any, schemas.badRequest()) as (Message & { fieldViolations: FieldViolation[] }) | undefined;
-    if (bad) out.fieldViolations = bad.fieldViolations.map((v) => ({ field: v.field, description: v.description }));
+    if (bad) out.fieldViolations = bad.fieldViolations.map((v) => ({ field: v.field, description: v.description, reason: v.reason }));
   }
   return out;
 }
@@ -99,12 +102,33 @@ export function decodeStatusDetails(metadata: Metadata | undefined): StatusDetai
 /**
  * Turns a failed call to another service back into a DomainError, keeping its code, reason
  * and field violations, so a caller can rethrow it (INSUFFICIENT_STOCK reaches the buyer as is).
+ * A failure without details never reached one of our handlers (the peer is down, the deadline
+ * passed, the connection broke): its text names internal addresses (`connect ECONNREFUSED
+ * 10.0.0.7:50054`), so it is replaced by one naming only the service called. Such an error has
+ * no domain: nobody decided it, so the work may or may not have been done.
  */
-export function fromServiceError(err: unknown): DomainError {
+export function fromServiceError(err: unknown, calledMethod?: string): DomainError {
   if (err instanceof DomainError) return err;
   const se = err as Partial<ServiceError>;
   const kind = typeof se.code === "number" ? kindOfCode.get(se.code) ?? "INTERNAL" : "INTERNAL";
   const details = decodeStatusDetails(se.metadata);
-  const message = se.details ?? (err instanceof Error ? err.message : "call failed");
-  return new DomainError(kind, details.reason ?? kind, message, details.fieldViolations, details.metadata, details.domain);
+  if (details.reason !== undefined) {
+    const message = se.details ?? (err instanceof Error ? err.message : "call failed");
+    return new DomainError(kind, details.reason, message, details.fieldViolations, details.metadata, details.domain);
+  }
+  return transportFailure(kind, calledMethod);
+}
+
+function transportFailure(kind: ErrorKind, calledMethod: string | undefined): DomainError {
+  // "/wms.warehouse.v1.WarehouseService/ReserveStock" → "wms.warehouse.v1.WarehouseService"
+  const service = calledMethod?.replace(/^\//, "").split("/")[0] || "a peer service";
+  const metadata: Record<string, string> = calledMethod ? { service } : {};
+  switch (kind) {
+    case "UNAVAILABLE":
+      return new DomainError(kind, "SERVICE_UNREACHABLE", `${service} could not be reached; try again`, [], metadata);
+    case "DEADLINE_EXCEEDED":
+      return new DomainError(kind, "SERVICE_TIMEOUT", `${service} did not answer in time`, [], metadata);
+    default:
+      return new DomainError(kind, "SERVICE_CALL_FAILED", `the call to ${service} failed`, [], metadata);
+  }
 }

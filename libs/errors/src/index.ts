@@ -1,3 +1,11 @@
-export { DomainError, type ErrorKind, type FieldViolation, errors } from "./domain-error.js";
+export {
+  DomainError,
+  type ErrorKind,
+  type FieldViolation,
+  type FieldViolationReason,
+  errors,
+  INVALID_FIELDS,
+  invalidFieldsMessage,
+} from "./domain-error.js";
 export { Validator } from "./validator.js";
-export { toServiceError, fromServiceError, decodeStatusDetails, type StatusDetails } from "./grpc-status.js";
+export { toServiceError, fromServiceError, decodeStatusDetails, UNEXPECTED_ERROR, type StatusDetails } from "./grpc-status.js";

@@ -1,4 +1,4 @@
-import { errors, type FieldViolation } from "./domain-error.js";
+import { errors, type FieldViolation, type FieldViolationReason } from "./domain-error.js";
 
 // C0 controls but tab, line feed and carriage return; DEL; C1 controls.
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
@@ -7,13 +7,13 @@ const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f
 export class Validator {
   private readonly violations: FieldViolation[] = [];
 
-  check(ok: boolean, field: string, description: string): this {
-    if (!ok) this.violations.push({ field, description });
+  check(ok: boolean, field: string, reason: FieldViolationReason, description: string): this {
+    if (!ok) this.violations.push({ field, reason, description });
     return this;
   }
 
   required(value: string, field: string): this {
-    return this.check(value.trim() !== "", field, "must not be empty");
+    return this.check(value.trim() !== "", field, "REQUIRED", "must not be empty");
   }
 
   /**
@@ -21,15 +21,16 @@ export class Validator {
    * particular: PostgreSQL cannot store it in text, so it must be refused before any query.
    */
   text(value: string, max: number, field: string): this {
-    return this.check(value.length <= max, field, `must be at most ${max} characters`).check(
+    return this.check(value.length <= max, field, "TOO_LONG", `must be at most ${max} characters`).check(
       !CONTROL_CHARACTERS.test(value),
       field,
+      "INVALID_FORMAT",
       "must not contain control characters",
     );
   }
 
   positiveInt(value: number, field: string, max = Number.MAX_SAFE_INTEGER): this {
-    return this.check(Number.isSafeInteger(value) && value > 0 && value <= max, field, `must be a positive integer up to ${max}`);
+    return this.check(Number.isSafeInteger(value) && value > 0 && value <= max, field, "OUT_OF_RANGE", `must be a positive integer up to ${max}`);
   }
 
   get ok(): boolean {
@@ -38,8 +39,6 @@ export class Validator {
 
   /** Throws INVALID_ARGUMENT with every collected violation, if there is any. */
   throwIfInvalid(): void {
-    if (this.violations.length > 0) {
-      throw errors.invalidArgument(this.violations, `invalid ${this.violations.map((v) => v.field).join(", ")}`);
-    }
+    if (this.violations.length > 0) throw errors.invalidArgument(this.violations);
   }
 }

@@ -58,7 +58,7 @@ export function createClient<D extends ServiceDefinition>(
         deadline: options.deadline ?? new Date(Date.now() + DEFAULT_DEADLINE_MS),
         authorization: token ? `Bearer ${token}` : undefined,
       }).catch((err: unknown) => {
-        throw fromServiceError(err);
+        throw fromServiceError(err, method.path);
       });
     };
   }

@@ -4,6 +4,8 @@ import { errors } from "@wms/errors";
 export type UserPrincipal = Extract<Principal, { kind: "user" }>;
 export type ServicePrincipal = Extract<Principal, { kind: "service" }>;
 
+const accessTokenMissing = () => errors.unauthenticated("ACCESS_TOKEN_MISSING", "a valid access token is required");
+
 /** What a handler knows about its call besides the request: who, and until when. */
 export class CallContext {
   constructor(
@@ -14,23 +16,23 @@ export class CallContext {
   /** The calling end user; UNAUTHENTICATED without one. Services are refused: they call internal RPCs. */
   requireUser(role?: UserRole): UserPrincipal {
     const p = this.principal;
-    if (!p) throw errors.unauthenticated();
-    if (p.kind !== "user") throw errors.permissionDenied("this RPC is for end users");
-    if (role && p.role !== role) throw errors.permissionDenied(`only a ${role} may do this`);
+    if (!p) throw accessTokenMissing();
+    if (p.kind !== "user") throw errors.permissionDenied("END_USERS_ONLY", "this RPC is for end users");
+    if (role && p.role !== role) throw errors.permissionDenied("ROLE_REQUIRED", `only a ${role} may do this`, { requiredRole: role });
     return p;
   }
 
   /** A service of the mesh; end-user tokens are refused (internal RPCs). */
   requireService(): ServicePrincipal {
     const p = this.principal;
-    if (!p) throw errors.unauthenticated();
-    if (p.kind !== "service") throw errors.permissionDenied("internal RPC: services only");
+    if (!p) throw accessTokenMissing();
+    if (p.kind !== "service") throw errors.permissionDenied("SERVICES_ONLY", "internal RPC: services only");
     return p;
   }
 
   /** Any authenticated caller, user or service. */
   requireAny(): Principal {
-    if (!this.principal) throw errors.unauthenticated();
+    if (!this.principal) throw accessTokenMissing();
     return this.principal;
   }
 }

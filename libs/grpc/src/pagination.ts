@@ -6,7 +6,7 @@ export const MAX_PAGE_SIZE = 500;
 
 /** 0 means the default; negative is INVALID_ARGUMENT; above the maximum is clamped (AIP-158). */
 export function pageSize(requested: number, field = "page_size"): number {
-  if (requested < 0) throw errors.invalidArgument([{ field, description: "must not be negative" }]);
+  if (requested < 0) throw errors.invalidArgument([{ field, reason: "OUT_OF_RANGE", description: "must not be negative" }]);
   if (requested === 0) return DEFAULT_PAGE_SIZE;
   return Math.min(requested, MAX_PAGE_SIZE);
 }
@@ -25,7 +25,7 @@ export function decodePageToken(token: string, field = "page_token"): string | u
   } catch {
     // fall through to the error below
   }
-  throw errors.invalidArgument([{ field, description: "is not a page token this service issued" }]);
+  throw errors.invalidArgument([{ field, reason: "INVALID_FORMAT", description: "is not a page token this service issued" }]);
 }
 
 /** The token of the page after `rows`, or "" on the last page. */

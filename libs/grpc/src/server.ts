@@ -134,9 +134,9 @@ async function authenticate(call: ServerUnaryCall<unknown, unknown>, verifier: T
   let principal;
   if (header !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(String(header));
-    if (!match?.[1]) throw errors.unauthenticated("authorization must be `Bearer <token>`");
+    if (!match?.[1]) throw errors.unauthenticated("AUTHORIZATION_MALFORMED", "authorization must be `Bearer <token>`");
     principal = await verifier.verify(match[1]);
-    if (!principal) throw errors.unauthenticated("the access token is invalid or expired");
+    if (!principal) throw errors.unauthenticated("ACCESS_TOKEN_INVALID", "the access token is invalid or expired");
   }
   const deadline = call.getDeadline();
   const deadlineDate = deadline instanceof Date ? deadline : Number.isFinite(deadline) ? new Date(deadline) : undefined;

@@ -34,7 +34,7 @@ export class InProcessLockManager implements LockManager {
     if (outcome === "timeout") {
       // Still in the queue: pass the turn on as soon as it comes.
       void previous.then(release);
-      throw errors.aborted("LOCK_TIMEOUT", `timed out waiting for the lock on ${key}`);
+      throw errors.aborted("LOCK_TIMEOUT", `timed out waiting for the lock on ${key}`, { lockKey: key });
     }
     return release;
   }

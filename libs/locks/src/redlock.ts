@@ -59,7 +59,7 @@ export class RedlockManager implements LockManager {
       }
       const pause = this.options.retryDelayMs + Math.random() * this.options.retryJitterMs;
       if (Date.now() + pause >= deadline) {
-        throw errors.aborted("LOCK_TIMEOUT", "timed out waiting for the stock lock; try again");
+        throw errors.aborted("LOCK_TIMEOUT", "timed out waiting for the stock lock; try again", { lockKeys: resources.join(",") });
       }
       await new Promise((r) => setTimeout(r, pause));
     }

@@ -34,13 +34,13 @@ export interface PricedLine extends CheckoutLine {
  */
 export function validateCheckout(items: CheckoutLineInput[], idempotencyKey: string): CheckoutLine[] {
   const v = new Validator()
-    .check(items.length > 0, "items", "must contain at least one item")
-    .check(items.length <= MAX_LINES, "items", `must contain at most ${MAX_LINES} items`)
+    .check(items.length > 0, "items", "REQUIRED", "must contain at least one item")
+    .check(items.length <= MAX_LINES, "items", "TOO_MANY", `must contain at most ${MAX_LINES} items`)
     .text(idempotencyKey, MAX_IDEMPOTENCY_KEY, "idempotency_key");
   const merged = new Map<string, CheckoutLine>();
   items.slice(0, MAX_LINES).forEach((item, index) => {
     const productOk = isId(item.productId);
-    v.check(productOk, `items[${index}].product_id`, "must be a product id");
+    v.check(productOk, `items[${index}].product_id`, "INVALID_FORMAT", "must be a product id");
     v.positiveInt(item.quantity, `items[${index}].quantity`, MAX_QUANTITY);
     if (!productOk) return;
     const key = item.productId.toLowerCase();
@@ -50,7 +50,7 @@ export function validateCheckout(items: CheckoutLineInput[], idempotencyKey: str
   });
   if (v.ok) {
     for (const line of merged.values()) {
-      v.check(line.quantity <= MAX_QUANTITY, `items[${line.index}].quantity`, `must total at most ${MAX_QUANTITY} for one product`);
+      v.check(line.quantity <= MAX_QUANTITY, `items[${line.index}].quantity`, "OUT_OF_RANGE", `must total at most ${MAX_QUANTITY} for one product`);
     }
   }
   v.throwIfInvalid();
@@ -74,7 +74,7 @@ export async function priceLines(catalog: ProductCatalog, lines: CheckoutLine[],
   const priced: PricedLine[] = [];
   for (const line of lines) {
     const price = prices.get(line.productId);
-    if (price === undefined) unknown.push({ field: `items[${line.index}].product_id`, description: "no such product" });
+    if (price === undefined) unknown.push({ field: `items[${line.index}].product_id`, reason: "NOT_FOUND", description: "no such product" });
     else priced.push({ ...line, unitPriceCents: price });
   }
   if (unknown.length > 0) throw errors.invalidArgument(unknown, "unknown products");
@@ -85,7 +85,7 @@ export async function priceLines(catalog: ProductCatalog, lines: CheckoutLine[],
 export function totalCents(lines: PricedLine[]): number {
   const total = lines.reduce((sum, l) => sum + BigInt(l.quantity) * BigInt(l.unitPriceCents), 0n);
   if (total > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw errors.invalidArgument([{ field: "items", description: "the order total is too large" }]);
+    throw errors.invalidArgument([{ field: "items", reason: "OUT_OF_RANGE", description: "the order total is too large" }]);
   }
   return Number(total);
 }

@@ -50,13 +50,13 @@ describe("checkout", () => {
     expect((await rejection(t.orders.checkout({ userId: newId(), items: [], idempotencyKey: "" }))).fieldViolations[0]?.field).toBe("items");
     const tooMany = Array.from({ length: 501 }, () => ({ productId: p1, quantity: 1 }));
     expect((await rejection(t.orders.checkout({ userId: newId(), items: tooMany, idempotencyKey: "" }))).fieldViolations).toEqual([
-      { field: "items", description: "must contain at most 500 items" },
+      { field: "items", reason: "TOO_MANY", description: "must contain at most 500 items" },
     ]);
     const merged = await rejection(t.orders.checkout({ userId: newId(), items: [{ productId: p1, quantity: 600_000_000 }, { productId: p1, quantity: 600_000_000 }], idempotencyKey: "" }));
     expect(merged.fieldViolations.map((v) => v.field)).toEqual(["items[0].quantity"]);
     const unknown = await rejection(t.orders.checkout({ userId: newId(), items: [{ productId: p1, quantity: 1 }, { productId: newId(), quantity: 1 }], idempotencyKey: "" }));
     expect(unknown.kind).toBe("INVALID_ARGUMENT");
-    expect(unknown.fieldViolations).toEqual([{ field: "items[1].product_id", description: "no such product" }]);
+    expect(unknown.fieldViolations).toEqual([{ field: "items[1].product_id", reason: "NOT_FOUND", description: "no such product" }]);
     expect(await t.database.rowCount()).toBe(before);
     expect(t.warehouse.calls).toEqual([]);
   });

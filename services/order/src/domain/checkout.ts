@@ -67,7 +67,7 @@ export function createCheckout(deps: CheckoutDeps): (input: CheckoutInput) => Pr
       const existing = key === null ? undefined : await repo.findByIdempotencyKey(input.userId, key);
       if (existing) return resume(sameOrderAs(existing, lines), input.deadline);
       // It failed and freed the key in between: this call may try again with it.
-      if (attempt >= INSERT_ATTEMPTS) throw errors.aborted("CHECKOUT_CONFLICT", "a concurrent checkout with this key is in progress; try again");
+      if (attempt >= INSERT_ATTEMPTS) throw errors.aborted("CHECKOUT_CONFLICT", "a concurrent checkout with this key is in progress; try again", { idempotencyKey: key });
     }
   }
 
@@ -130,9 +130,9 @@ export function createCheckout(deps: CheckoutDeps): (input: CheckoutInput) => Pr
     if (isVisible(current.status)) return current;
     if (holdsReservation) await releaseQuietly(orderId);
     if (current.failureReason === "INSUFFICIENT_STOCK") {
-      throw errors.failedPrecondition("INSUFFICIENT_STOCK", "not enough stock for this order");
+      throw errors.failedPrecondition("INSUFFICIENT_STOCK", "not enough stock for this order", { orderId });
     }
-    throw errors.aborted("CHECKOUT_ABANDONED", "this checkout did not complete; try again");
+    throw errors.aborted("CHECKOUT_ABANDONED", "this checkout did not complete; try again", { orderId });
   }
 
   /**
@@ -166,7 +166,7 @@ export function createCheckout(deps: CheckoutDeps): (input: CheckoutInput) => Pr
 
   async function mustFind(orderId: string): Promise<Order> {
     const order = await repo.findById(orderId);
-    if (!order) throw new DomainError("INTERNAL", "INTERNAL", `order ${orderId} vanished`);
+    if (!order) throw errors.internal("ORDER_VANISHED", `order ${orderId} vanished`, { orderId });
     return order;
   }
 

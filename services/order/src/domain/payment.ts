@@ -71,7 +71,7 @@ export function createPayment(deps: PaymentDeps) {
       return answerFromCurrent(order.orderId, input.paymentReference);
     }
     if (settled !== "COMMITTED") {
-      throw errors.aborted("RESERVATION_NOT_COMMITTED", "the warehouse did not commit the reservation; try again");
+      throw errors.aborted("RESERVATION_NOT_COMMITTED", "the warehouse did not commit the reservation; try again", { orderId: order.orderId });
     }
     if (await repo.markPaid(order.orderId, now(), input.paymentReference)) return mustFind(order.orderId);
     return answerFromCurrent(order.orderId, input.paymentReference);

@@ -11,9 +11,9 @@ export async function findOwned(repo: OrderRepo, userId: string, orderId: string
   return order;
 }
 
-export const orderExpired = (orderId: string) => errors.failedPrecondition("ORDER_EXPIRED", `order ${orderId} has expired`);
+export const orderExpired = (orderId: string) => errors.failedPrecondition("ORDER_EXPIRED", `order ${orderId} has expired`, { orderId });
 export const orderNotPending = (orderId: string, status: string) =>
-  errors.failedPrecondition("ORDER_NOT_PENDING", `order ${orderId} is ${status}, not pending payment`);
+  errors.failedPrecondition("ORDER_NOT_PENDING", `order ${orderId} is ${status}, not pending payment`, { orderId, status });
 
 /** The refusal for acting on an order that is no longer PENDING_PAYMENT. */
 export function notPendingError(order: Order) {

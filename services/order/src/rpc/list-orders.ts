@@ -12,7 +12,7 @@ export function listOrders(orders: OrdersDomain): HandlersOf<typeof OrderService
     const beforeId = decodePageToken(request.pageToken);
     const status = fromMessageStatus(request.status);
     if (request.status !== OrderStatus.ORDER_STATUS_UNSPECIFIED && status === undefined) {
-      throw errors.invalidArgument([{ field: "status", description: "is not an order status" }]);
+      throw errors.invalidArgument([{ field: "status", reason: "INVALID_VALUE", description: "is not an order status" }]);
     }
     const { rows, hasMore } = await orders.listOrders({ userId: buyer.userId, status, beforeId, limit });
     return { orders: rows.map(toOrderMessage), nextPageToken: nextPageToken(rows, hasMore, (r) => r.orderId) };

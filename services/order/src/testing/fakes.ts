@@ -7,7 +7,7 @@ import type { ProductClient } from "../peers/catalog.js";
 import type { WarehouseClient } from "../peers/warehouse.js";
 
 /** An error as a peer's transport gives it: no ErrorInfo, so nobody knows what the peer did. */
-export const lostReply = () => new DomainError("DEADLINE_EXCEEDED", "DEADLINE_EXCEEDED", "deadline exceeded");
+export const lostReply = () => new DomainError("DEADLINE_EXCEEDED", "SERVICE_TIMEOUT", "deadline exceeded");
 
 const fromWarehouse = (err: DomainError) =>
   new DomainError(err.kind, err.reason, err.message, err.fieldViolations, err.metadata, "wms.warehouse.v1");

@@ -96,7 +96,7 @@ export function createProductsDomain(deps: {
         createTime: now(),
       });
       if (inserted.kind === "name-taken") {
-        throw errors.alreadyExists("PRODUCT_NAME_TAKEN", `the shop already has a product named "${trimmedName}"`);
+        throw errors.alreadyExists("PRODUCT_NAME_TAKEN", `the shop already has a product named "${trimmedName}"`, { shopId, name: trimmedName });
       }
       return inserted.product;
     },
@@ -106,14 +106,14 @@ export function createProductsDomain(deps: {
       if (!current) throw errors.notFound("product", productId);
       // Ownership before field checks: a stranger learns nothing about what a valid request is.
       if ((await deps.owners.ownerOf(current.shopId, { deadline })) !== callerId) {
-        throw errors.permissionDenied("only the shop's owner may change its products");
+        throw errors.permissionDenied("NOT_PRODUCT_OWNER", "only the shop's owner may change its products", { productId });
       }
       const trimmedName = name.trim();
       const trimmedDescription = description.trim();
       new Validator()
         .text(trimmedName, PRODUCT_NAME_MAX, "name")
         .text(trimmedDescription, PRODUCT_DESCRIPTION_MAX, "description")
-        .check(priceCents === 0 || (Number.isSafeInteger(priceCents) && priceCents > 0 && priceCents <= PRICE_CENTS_MAX), "price_cents", `must be 0 (keep) or a positive integer up to ${PRICE_CENTS_MAX}`)
+        .check(priceCents === 0 || (Number.isSafeInteger(priceCents) && priceCents > 0 && priceCents <= PRICE_CENTS_MAX), "price_cents", "OUT_OF_RANGE", `must be 0 (keep) or a positive integer up to ${PRICE_CENTS_MAX}`)
         .throwIfInvalid();
       const changes: ProductChanges = {};
       if (trimmedName !== "") changes.name = trimmedName;
@@ -147,7 +147,7 @@ export function createProductsDomain(deps: {
 
     async batchGetProducts(productIds, { includeAvailability, deadline }) {
       if (productIds.length > BATCH_GET_MAX) {
-        throw errors.invalidArgument([{ field: "product_ids", description: `must list at most ${BATCH_GET_MAX} ids` }]);
+        throw errors.invalidArgument([{ field: "product_ids", reason: "TOO_MANY", description: `must list at most ${BATCH_GET_MAX} ids` }]);
       }
       const wanted = [...new Set(productIds.filter(isId).map((id) => id.toLowerCase()))];
       const found = new Map((await deps.repo.findByIds(wanted)).map((product) => [product.productId, product]));

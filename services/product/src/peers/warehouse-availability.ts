@@ -31,7 +31,7 @@ export function warehouseAvailability(getAvailability: GetAvailability): Availab
           "AVAILABILITY_UNAVAILABLE",
           `stock availability could not be read (warehouse service answered ${upstream})`,
           [],
-          { upstream_code: upstream },
+          { upstreamCode: upstream },
         );
       }
       return new Map(response.items.map((item) => [item.productId, item.availableQuantity]));

@@ -51,7 +51,7 @@ describe("when the warehouse service fails", () => {
       h.warehouse.failWith = new DomainError(kind, kind, "no");
       const errs = await everyReadFails(h.products);
       for (const err of errs) {
-        expect({ kind: err.kind, reason: err.reason, upstream: err.metadata.upstream_code }).toEqual({
+        expect({ kind: err.kind, reason: err.reason, upstream: err.metadata.upstreamCode }).toEqual({
           kind: "UNAVAILABLE",
           reason: "AVAILABILITY_UNAVAILABLE",
           upstream: kind,

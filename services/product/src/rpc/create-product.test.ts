@@ -68,7 +68,7 @@ describe("CreateProduct", () => {
     expect(err.kind).toBe("INVALID_ARGUMENT");
     expect(err.fieldViolations.map((v) => v.field)).toEqual(["name", "description", "price_cents"]);
     const missingShop = await rejection(h.products.createProduct(request(""), { bearerToken: owner.token }));
-    expect(missingShop.fieldViolations).toEqual([{ field: "shop_id", description: "must not be empty" }]);
+    expect(missingShop.fieldViolations).toEqual([{ field: "shop_id", reason: "REQUIRED", description: "must not be empty" }]);
   });
 
   it("accepts the limits and refuses one past them", async () => {

@@ -9,10 +9,10 @@ import { toProductMessage } from "../mapping.js";
 export function createProduct(products: ProductsDomain, owners: ShopOwners): HandlersOf<typeof ProductServiceService>["createProduct"] {
   return async (request, ctx) => {
     const seller = ctx.requireUser("seller");
-    if (request.shopId === "") throw errors.invalidArgument([{ field: "shop_id", description: "must not be empty" }]);
+    if (request.shopId === "") throw errors.invalidArgument([{ field: "shop_id", reason: "REQUIRED", description: "must not be empty" }]);
     // Ownership before field checks: a stranger learns nothing about what a valid request is.
     const owner = await owners.ownerOf(request.shopId, { deadline: ctx.deadline });
-    if (owner !== seller.userId) throw errors.permissionDenied("only the shop's owner may add products to it");
+    if (owner !== seller.userId) throw errors.permissionDenied("NOT_SHOP_OWNER", "only the shop's owner may add products to it", { shopId: request.shopId });
     const product = await products.createProduct({
       shopId: request.shopId.toLowerCase(),
       name: request.name,

@@ -10,7 +10,7 @@ export function listProducts(products: ProductsDomain): HandlersOf<typeof Produc
   return async (request, ctx) => {
     const limit = pageSize(request.pageSize);
     const afterId = decodePageToken(request.pageToken);
-    new Validator().check(request.shopId === "" || isId(request.shopId), "shop_id", "must be a shop id").throwIfInvalid();
+    new Validator().check(request.shopId === "" || isId(request.shopId), "shop_id", "INVALID_FORMAT", "must be a shop id").throwIfInvalid();
     const page = await products.listProducts({ shopId: request.shopId || undefined, afterId, limit, deadline: ctx.deadline });
     return {
       products: page.products.map(toProductMessage),

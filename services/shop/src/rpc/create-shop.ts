@@ -11,12 +11,12 @@ export function createShop(shops: ShopsDomain): HandlersOf<typeof ShopServiceSer
     const caller = ctx.requireAny();
     let ownerUserId: string;
     if (caller.kind === "service") {
-      if (!isId(request.ownerUserId)) throw errors.invalidArgument([{ field: "owner_user_id", description: "must be a user id" }]);
+      if (!isId(request.ownerUserId)) throw errors.invalidArgument([{ field: "owner_user_id", reason: "INVALID_FORMAT", description: "must be a user id" }]);
       ownerUserId = request.ownerUserId;
     } else {
       ctx.requireUser("seller");
       if (request.ownerUserId !== "" && request.ownerUserId !== caller.userId) {
-        throw errors.permissionDenied("a seller creates shops for themself only");
+        throw errors.permissionDenied("SHOP_FOR_ANOTHER_USER", "a seller creates shops for themself only", { ownerUserId: request.ownerUserId });
       }
       ownerUserId = caller.userId;
     }

@@ -11,7 +11,7 @@ export function listShops(shops: ShopsDomain): HandlersOf<typeof ShopServiceServ
     const limit = pageSize(request.pageSize);
     const afterId = decodePageToken(request.pageToken);
     if (request.ownerUserId !== "" && !isId(request.ownerUserId)) {
-      throw errors.invalidArgument([{ field: "owner_user_id", description: "must be a user id" }]);
+      throw errors.invalidArgument([{ field: "owner_user_id", reason: "INVALID_FORMAT", description: "must be a user id" }]);
     }
     const { rows, hasMore } = await shops.listShops({ ownerUserId: request.ownerUserId || undefined, afterId, limit });
     return { shops: rows.map(toShopMessage), nextPageToken: nextPageToken(rows, hasMore, (r) => r.shopId) };

@@ -32,7 +32,7 @@ describe("ShopService", () => {
     expect((await rejection(client.createShop({ name: "x", description: "", ownerUserId: "" }))).kind).toBe("UNAUTHENTICATED");
     const bad = await rejection(client.createShop({ name: " ", description: "", ownerUserId: "" }, { bearerToken: await tokens.user(seller, "seller") }));
     expect(bad.kind).toBe("INVALID_ARGUMENT");
-    expect(bad.fieldViolations).toEqual([{ field: "name", description: "must not be empty" }]);
+    expect(bad.fieldViolations).toEqual([{ field: "name", reason: "REQUIRED", description: "must not be empty" }]);
   });
 
   it("rejects a forged token as UNAUTHENTICATED", async () => {

@@ -67,8 +67,8 @@ export function createUsersDomain(deps: {
         },
         await hashPassword(input.password),
       );
-      if (inserted.kind === "email-taken") throw errors.alreadyExists("EMAIL_TAKEN", "the email is already registered");
-      if (inserted.kind === "phone-taken") throw errors.alreadyExists("PHONE_TAKEN", "the phone is already registered");
+      if (inserted.kind === "email-taken") throw errors.alreadyExists("EMAIL_TAKEN", "the email is already registered", { email: input.email.toLowerCase() });
+      if (inserted.kind === "phone-taken") throw errors.alreadyExists("PHONE_TAKEN", "the phone is already registered", { phone: input.phone });
       const { user } = inserted;
       if (role === "buyer") return { user };
       try {
@@ -86,7 +86,7 @@ export function createUsersDomain(deps: {
       new Validator().required(login, "login").text(login, LOGIN_MAX, "login").required(password, "password").throwIfInvalid();
       const found = await deps.repo.findByLogin(login.trim());
       const ok = await verifyPassword(password, found?.passwordHash ?? (await decoyHash));
-      if (!found || !ok) throw errors.unauthenticated("the login or the password is wrong", "INVALID_CREDENTIALS");
+      if (!found || !ok) throw errors.unauthenticated("INVALID_CREDENTIALS", "the login or the password is wrong");
       const { token, expireTime } = await deps.issuer.issueUserToken(found.user.userId, found.user.role, deps.accessTokenTtlMs);
       return { token, expireTime, user: found.user };
     },

@@ -21,13 +21,13 @@ export interface RegistrationInput {
 
 export function validateRegistration(input: RegistrationInput): void {
   const v = new Validator();
-  v.check(input.email !== "" || input.phone !== "", "email", "an email or a phone is required");
-  if (input.email !== "") v.check(isEmail(input.email), "email", "must be an email address");
-  if (input.phone !== "") v.check(isPhone(input.phone), "phone", "must be 8 to 15 digits, optionally with a leading +");
-  v.check(input.password.length >= PASSWORD_MIN, "password", `must be at least ${PASSWORD_MIN} characters`);
-  v.check(input.password.length <= PASSWORD_MAX, "password", `must be at most ${PASSWORD_MAX} characters`);
+  v.check(input.email !== "" || input.phone !== "", "email", "REQUIRED", "an email or a phone is required");
+  if (input.email !== "") v.check(isEmail(input.email), "email", "INVALID_FORMAT", "must be an email address");
+  if (input.phone !== "") v.check(isPhone(input.phone), "phone", "INVALID_FORMAT", "must be 8 to 15 digits, optionally with a leading +");
+  v.check(input.password.length >= PASSWORD_MIN, "password", "TOO_SHORT", `must be at least ${PASSWORD_MIN} characters`);
+  v.check(input.password.length <= PASSWORD_MAX, "password", "TOO_LONG", `must be at most ${PASSWORD_MAX} characters`);
   v.text(input.shopName, 120, "shop_name");
   v.text(input.shopDescription, 2000, "shop_description");
-  v.check(input.shopName.trim() !== "" || input.shopDescription === "", "shop_name", "is required with a shop_description");
+  v.check(input.shopName.trim() !== "" || input.shopDescription === "", "shop_name", "REQUIRED", "is required with a shop_description");
   v.throwIfInvalid();
 }

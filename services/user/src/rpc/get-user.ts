@@ -11,9 +11,9 @@ export function getUser(users: UsersDomain): HandlersOf<typeof UserServiceServic
     let userId = request.userId.trim();
     if (caller.kind === "user") {
       if (userId === "me") userId = caller.userId;
-      else if (userId !== caller.userId) throw errors.permissionDenied("a user may read only themself");
+      else if (userId !== caller.userId) throw errors.permissionDenied("NOT_OWN_ACCOUNT", "a user may read only themself", { userId });
     } else if (userId === "me") {
-      throw errors.invalidArgument([{ field: "user_id", description: "`me` names an end user; services pass an id" }]);
+      throw errors.invalidArgument([{ field: "user_id", reason: "INVALID_VALUE", description: "`me` names an end user; services pass an id" }]);
     }
     return { user: toUserMessage(await users.getUser(userId)) };
   };

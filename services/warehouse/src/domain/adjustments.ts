@@ -67,7 +67,7 @@ export function createAdjustmentsDomain(deps: { repo: WarehouseRepo; ownership: 
       original.countedOnHand === requested.countedOnHand &&
       original.reason === requested.reason &&
       original.note === requested.note;
-    if (!same) throw idempotencyKeyReused();
+    if (!same) throw idempotencyKeyReused(original.idempotencyKey);
     const movement = await tx.findMovement(original.movementId);
     if (!movement) throw new Error(`the ledger row of adjustment ${original.adjustmentId} is gone`);
     return movement;
@@ -102,7 +102,7 @@ export function createAdjustmentsDomain(deps: { repo: WarehouseRepo; ownership: 
             if (!claimed) {
               // A concurrent replay committed first.
               const original = await tx.findAdjustment(warehouseId, input.idempotencyKey);
-              if (!original) throw idempotencyKeyReused();
+              if (!original) throw idempotencyKeyReused(input.idempotencyKey);
               return replayed(original, requested, tx);
             }
             // Lock order as in every writer: the SKU lock (outside the transaction), then the
@@ -138,17 +138,17 @@ export function createAdjustmentsDomain(deps: { repo: WarehouseRepo; ownership: 
 function validateAdjustment(input: AdjustInput): StockChange {
   const { change } = input;
   const v = new Validator()
-    .check(change !== undefined, "delta", "either delta or counted_on_hand is required")
-    .check(input.reason !== undefined, "reason", "must be one of DAMAGED, LOST, FOUND, COUNT_CORRECTION, RETURNED")
+    .check(change !== undefined, "delta", "REQUIRED", "either delta or counted_on_hand is required")
+    .check(input.reason !== undefined, "reason", "REQUIRED", "must be one of DAMAGED, LOST, FOUND, COUNT_CORRECTION, RETURNED")
     .text(input.note, ADJUSTMENT_NOTE_MAX, "note")
     .required(input.idempotencyKey, "idempotency_key")
     .text(input.idempotencyKey, IDEMPOTENCY_KEY_MAX, "idempotency_key");
   if (change?.kind === "delta") {
     const { delta } = change;
-    v.check(Number.isSafeInteger(delta) && delta !== 0 && Math.abs(delta) <= QUANTITY_MAX, "delta", `must be a non-zero integer from -${QUANTITY_MAX} to ${QUANTITY_MAX}`);
+    v.check(Number.isSafeInteger(delta) && delta !== 0 && Math.abs(delta) <= QUANTITY_MAX, "delta", "OUT_OF_RANGE", `must be a non-zero integer from -${QUANTITY_MAX} to ${QUANTITY_MAX}`);
   } else if (change?.kind === "counted") {
     const counted = change.countedOnHand;
-    v.check(Number.isSafeInteger(counted) && counted >= 0 && counted <= ON_HAND_MAX, "counted_on_hand", `must be an integer from 0 to ${ON_HAND_MAX}`);
+    v.check(Number.isSafeInteger(counted) && counted >= 0 && counted <= ON_HAND_MAX, "counted_on_hand", "OUT_OF_RANGE", `must be an integer from 0 to ${ON_HAND_MAX}`);
   }
   v.throwIfInvalid();
   return change as StockChange;

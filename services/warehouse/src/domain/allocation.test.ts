@@ -53,6 +53,6 @@ describe("planAllocations", () => {
     }
     expect(caught).toBeInstanceOf(DomainError);
     expect((caught as DomainError).reason).toBe("INSUFFICIENT_STOCK");
-    expect((caught as DomainError).metadata).toEqual({ product_id: Q });
+    expect((caught as DomainError).metadata).toEqual({ productId: Q, requested: "11", available: "10" });
   });
 });

@@ -32,7 +32,7 @@ export function planAllocations(lines: ReservationLineInput[], levels: Available
       plan.push({ productId: line.productId, warehouseId: level.warehouseId, quantity: take });
       remaining -= take;
     }
-    if (remaining > 0) throw insufficientStock(line.productId);
+    if (remaining > 0) throw insufficientStock(line.productId, line.quantity, line.quantity - remaining);
   }
   return plan;
 }

@@ -10,18 +10,22 @@ export const QUANTITY_MAX = 1_000_000_000;
 export { ON_HAND_MAX } from "../db/schema/stock-levels.js";
 export const IDEMPOTENCY_KEY_MAX = 200;
 
-export function insufficientStock(productId: string): DomainError {
-  return errors.failedPrecondition("INSUFFICIENT_STOCK", `not enough stock of product ${productId}`, { product_id: productId });
+export function insufficientStock(productId: string, requested: number, available: number): DomainError {
+  return errors.failedPrecondition("INSUFFICIENT_STOCK", `not enough stock of product ${productId}: ${requested} requested, ${available} available`, {
+    productId,
+    requested: String(requested),
+    available: String(available),
+  });
 }
 
 /** A key reused for a different request: replaying it must not silently do something else. */
-export function idempotencyKeyReused(): DomainError {
-  return errors.failedPrecondition("IDEMPOTENCY_KEY_REUSED", "this idempotency_key was already used for a different request");
+export function idempotencyKeyReused(idempotencyKey: string): DomainError {
+  return errors.failedPrecondition("IDEMPOTENCY_KEY_REUSED", "this idempotency key was already used for a different request", { idempotencyKey });
 }
 
 /** Stock may leave an inactive warehouse but never enter it (DESIGN §2). */
 export function warehouseInactive(warehouseId: string): DomainError {
-  return errors.failedPrecondition("WAREHOUSE_INACTIVE", `warehouse ${warehouseId} is inactive and receives no stock`, { warehouse_id: warehouseId });
+  return errors.failedPrecondition("WAREHOUSE_INACTIVE", `warehouse ${warehouseId} is inactive and receives no stock`, { warehouseId });
 }
 
 /** A change that would leave on_hand under the units already held for buyers (or under 0). */

@@ -18,7 +18,7 @@ export function createOwnership(repo: WarehouseRepo, catalog: Catalog): Ownershi
   async function requireShop(callerId: string, shopId: string, options: LookupOptions = {}): Promise<void> {
     const owner = isId(shopId) ? await catalog.shopOwner(shopId, options) : undefined;
     if (owner === undefined) throw errors.notFound("shop", shopId);
-    if (owner !== callerId) throw errors.permissionDenied("only the shop's owner may do this");
+    if (owner !== callerId) throw errors.permissionDenied("NOT_SHOP_OWNER", "only the shop's owner may do this", { shopId });
   }
 
   return {
@@ -29,7 +29,7 @@ export function createOwnership(repo: WarehouseRepo, catalog: Catalog): Ownershi
       if (!row) throw errors.notFound("warehouse", warehouseId);
       // The warehouse exists, so its shop does; a missing shop can only mean another owner's data.
       const owner = await catalog.shopOwner(row.shopId, options);
-      if (owner !== callerId) throw errors.permissionDenied("only the warehouse's owner may do this");
+      if (owner !== callerId) throw errors.permissionDenied("NOT_WAREHOUSE_OWNER", "only the warehouse's owner may do this", { warehouseId });
       return row;
     },
 
@@ -37,7 +37,7 @@ export function createOwnership(repo: WarehouseRepo, catalog: Catalog): Ownershi
       const shopId = isId(productId) ? await catalog.productShop(productId, options) : undefined;
       if (shopId === undefined) throw errors.notFound("product", productId);
       const owner = await catalog.shopOwner(shopId, options);
-      if (owner !== callerId) throw errors.permissionDenied("only the product's owner may do this");
+      if (owner !== callerId) throw errors.permissionDenied("NOT_PRODUCT_OWNER", "only the product's owner may do this", { productId });
     },
   };
 }

@@ -54,7 +54,7 @@ describe("reserveStock", () => {
         { productId: b, quantity: 2 },
       ]),
     );
-    expect(err).toMatchObject({ kind: "FAILED_PRECONDITION", reason: "INSUFFICIENT_STOCK", metadata: { product_id: b } });
+    expect(err).toMatchObject({ kind: "FAILED_PRECONDITION", reason: "INSUFFICIENT_STOCK", metadata: { productId: b } });
     expect(await levels(a.sellerId, a.productId)).toEqual([[5, 0]]);
     expect(await levels(a.sellerId, b)).toEqual([[1, 0]]);
   });

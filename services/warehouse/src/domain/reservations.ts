@@ -81,7 +81,11 @@ export function createReservationsDomain(deps: ReservationsDeps): ReservationsDo
         return view;
       } catch (err) {
         if (!(err instanceof AllocationRaced)) throw err;
-        if (attempt >= PLAN_ATTEMPTS) throw insufficientStock(err.productId);
+        if (attempt >= PLAN_ATTEMPTS) {
+          const requested = lines.filter((l) => l.productId === err.productId).reduce((sum, l) => sum + l.quantity, 0);
+          const available = (await repo.availability([err.productId])).get(err.productId) ?? 0;
+          throw insufficientStock(err.productId, requested, available);
+        }
       }
     }
   }
@@ -98,7 +102,7 @@ export function createReservationsDomain(deps: ReservationsDeps): ReservationsDo
       if (short) {
         const stored = await repo.findReservation(input.reservationId);
         if (stored) return stored;
-        throw insufficientStock(short.productId);
+        throw insufficientStock(short.productId, short.quantity, totals.get(short.productId) ?? 0);
       }
       return deps.locks.withLocks(lines.map((l) => skuLockKey(l.productId)), { deadline: input.deadline }, () =>
         reserveUnderLocks({ ...input, expireTime }, lines),
@@ -120,11 +124,11 @@ export function createReservationsDomain(deps: ReservationsDeps): ReservationsDo
             const stored = await tx.findReservation(reservationId);
             if (!stored) throw errors.notFound("reservation", reservationId);
             if (stored.row.status === "COMMITTED") return stored;
-            if (stored.row.status === "RELEASED") throw errors.failedPrecondition("RESERVATION_RELEASED", `reservation ${reservationId} was released`);
-            if (stored.row.expireTime <= at) throw errors.failedPrecondition("RESERVATION_EXPIRED", `reservation ${reservationId} has expired`);
+            if (stored.row.status === "RELEASED") throw errors.failedPrecondition("RESERVATION_RELEASED", `reservation ${reservationId} was released`, { reservationId });
+            if (stored.row.expireTime <= at) throw errors.failedPrecondition("RESERVATION_EXPIRED", `reservation ${reservationId} has expired`, { reservationId });
             // HELD and unexpired: its reserve committed after our update looked; look again.
           }
-          throw errors.aborted("CONCURRENT_UPDATE", `reservation ${reservationId} changed while committing; try again`);
+          throw errors.aborted("CONCURRENT_UPDATE", `reservation ${reservationId} changed while committing; try again`, { reservationId });
         }),
       );
     },
@@ -143,7 +147,7 @@ export function createReservationsDomain(deps: ReservationsDeps): ReservationsDo
             }
             const stored = await tx.findReservation(reservationId);
             if (stored?.row.status === "COMMITTED") {
-              throw errors.failedPrecondition("RESERVATION_COMMITTED", `reservation ${reservationId} was already committed`);
+              throw errors.failedPrecondition("RESERVATION_COMMITTED", `reservation ${reservationId} was already committed`, { reservationId });
             }
             if (stored?.row.status === "RELEASED") return stored;
             if (!stored) {
@@ -154,7 +158,7 @@ export function createReservationsDomain(deps: ReservationsDeps): ReservationsDo
             }
             // A reserve with this id committed meanwhile: release it on the next pass.
           }
-          throw errors.aborted("CONCURRENT_UPDATE", `reservation ${reservationId} changed while releasing; try again`);
+          throw errors.aborted("CONCURRENT_UPDATE", `reservation ${reservationId} changed while releasing; try again`, { reservationId });
         }),
       );
     },
@@ -173,19 +177,19 @@ function validateReservation(input: ReserveInput, now: Date): { lines: Reservati
   const v = new Validator()
     .required(input.reservationId, "reservation_id")
     .text(input.reservationId, RESERVATION_ID_MAX, "reservation_id")
-    .check(input.lines.length > 0, "lines", "must not be empty")
-    .check(input.lines.length <= RESERVATION_LINES_MAX, "lines", `at most ${RESERVATION_LINES_MAX} lines`)
-    .check(input.expireTime !== undefined, "expire_time", "must be set")
-    .check(input.expireTime === undefined || input.expireTime > now, "expire_time", "must be in the future");
+    .check(input.lines.length > 0, "lines", "REQUIRED", "must not be empty")
+    .check(input.lines.length <= RESERVATION_LINES_MAX, "lines", "TOO_MANY", `at most ${RESERVATION_LINES_MAX} lines`)
+    .check(input.expireTime !== undefined, "expire_time", "REQUIRED", "must be set")
+    .check(input.expireTime === undefined || input.expireTime > now, "expire_time", "OUT_OF_RANGE", "must be in the future");
   const merged = new Map<string, number>();
   input.lines.forEach((line, i) => {
-    v.check(isId(line.productId), `lines[${i}].product_id`, "must be a product id");
+    v.check(isId(line.productId), `lines[${i}].product_id`, "INVALID_FORMAT", "must be a product id");
     v.positiveInt(line.quantity, `lines[${i}].quantity`, QUANTITY_MAX);
     const productId = line.productId.toLowerCase();
     merged.set(productId, (merged.get(productId) ?? 0) + line.quantity);
   });
   for (const [productId, quantity] of merged) {
-    v.check(quantity <= QUANTITY_MAX, "lines", `the lines of product ${productId} add up to more than ${QUANTITY_MAX}`);
+    v.check(quantity <= QUANTITY_MAX, "lines", "OUT_OF_RANGE", `the lines of product ${productId} add up to more than ${QUANTITY_MAX}`);
   }
   v.throwIfInvalid();
   if (!input.expireTime) throw new Error("validated above");

@@ -56,7 +56,7 @@ export function createStockDomain(deps: { repo: WarehouseRepo; ownership: Owners
           });
           if (!receipt) {
             const original = await tx.findReceipt(warehouse.warehouseId, idempotencyKey);
-            if (original?.productId !== productId || original.quantity !== quantity) throw idempotencyKeyReused();
+            if (original?.productId !== productId || original.quantity !== quantity) throw idempotencyKeyReused(idempotencyKey);
             return;
           }
           // After the replay check (a receipt made while active stays answerable), under the
@@ -83,7 +83,7 @@ export function createStockDomain(deps: { repo: WarehouseRepo; ownership: Owners
 
     async listStockMovements(callerId, { warehouseId, productId, beforeId, limit, deadline }) {
       new Validator()
-        .check(productId === "" || isId(productId), "product_id", "must be a product id")
+        .check(productId === "" || isId(productId), "product_id", "INVALID_FORMAT", "must be a product id")
         .throwIfInvalid();
       const warehouse = await ownership.requireWarehouse(callerId, warehouseId, { deadline });
       return readPage(limit, (n) =>
@@ -98,11 +98,11 @@ export function createStockDomain(deps: { repo: WarehouseRepo; ownership: Owners
 
     async getAvailability(productIds) {
       if (productIds.length > AVAILABILITY_MAX_IDS) {
-        throw errors.invalidArgument([{ field: "product_ids", description: `at most ${AVAILABILITY_MAX_IDS} ids` }]);
+        throw errors.invalidArgument([{ field: "product_ids", reason: "TOO_MANY", description: `at most ${AVAILABILITY_MAX_IDS} ids` }]);
       }
       // A malformed id is a mistake to report, not a product with nothing available.
       const v = new Validator();
-      productIds.forEach((id, i) => v.check(isId(id), `product_ids[${i}]`, "must be a product id"));
+      productIds.forEach((id, i) => v.check(isId(id), `product_ids[${i}]`, "INVALID_FORMAT", "must be a product id"));
       v.throwIfInvalid();
       const distinct = [...new Set(productIds)];
       const totals = await repo.availability([...new Set(distinct.map((id) => id.toLowerCase()))]);

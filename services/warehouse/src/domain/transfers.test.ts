@@ -37,7 +37,7 @@ describe("transferStock", () => {
     const zero = await rejection(t.domain.transfers.transferStock(w.sellerId, { ...base, quantity: 0 }));
     expect(zero.fieldViolations.map((v) => v.field)).toEqual(["quantity"]);
     const tooMuch = await rejection(t.domain.transfers.transferStock(w.sellerId, { ...base, quantity: 6 }));
-    expect(tooMuch).toMatchObject({ kind: "FAILED_PRECONDITION", reason: "INSUFFICIENT_STOCK", metadata: { product_id: w.productId } });
+    expect(tooMuch).toMatchObject({ kind: "FAILED_PRECONDITION", reason: "INSUFFICIENT_STOCK", metadata: { productId: w.productId, requested: "6", available: "5" } });
     expect(await onHand(w.sellerId, w.productId)).toEqual([5, 5]);
     // A failed transfer leaves its key free for the same request once the stock is there.
     await t.domain.stock.addStock(w.sellerId, { warehouseId: a, productId: w.productId, quantity: 1, idempotencyKey: "top-up" });

@@ -46,7 +46,7 @@ export function createTransfersDomain(deps: { repo: WarehouseRepo; ownership: Ow
   return {
     async transferStock(callerId, input) {
       new Validator()
-        .check(input.fromWarehouseId !== input.toWarehouseId, "to_warehouse_id", "must differ from from_warehouse_id")
+        .check(input.fromWarehouseId !== input.toWarehouseId, "to_warehouse_id", "INVALID_VALUE", "must differ from from_warehouse_id")
         .positiveInt(input.quantity, "quantity", QUANTITY_MAX)
         .required(input.idempotencyKey, "idempotency_key")
         .text(input.idempotencyKey, IDEMPOTENCY_KEY_MAX, "idempotency_key")
@@ -55,13 +55,13 @@ export function createTransfersDomain(deps: { repo: WarehouseRepo; ownership: Ow
       const from = (await ownership.requireWarehouse(callerId, input.fromWarehouseId, lookup)).warehouseId;
       const to = (await ownership.requireWarehouse(callerId, input.toWarehouseId, lookup)).warehouseId;
       // Two spellings of one id (case) pass the check above; the stored ids cannot lie.
-      new Validator().check(from !== to, "to_warehouse_id", "must differ from from_warehouse_id").throwIfInvalid();
+      new Validator().check(from !== to, "to_warehouse_id", "INVALID_VALUE", "must differ from from_warehouse_id").throwIfInvalid();
       await ownership.requireProduct(callerId, input.productId, lookup);
       const productId = input.productId.toLowerCase();
 
       const replayed = await repo.findTransferByKey(callerId, input.idempotencyKey);
       if (replayed) {
-        if (!sameRequest(replayed, input, productId, from, to)) throw idempotencyKeyReused();
+        if (!sameRequest(replayed, input, productId, from, to)) throw idempotencyKeyReused(input.idempotencyKey);
         return replayed;
       }
 
@@ -82,7 +82,7 @@ export function createTransfersDomain(deps: { repo: WarehouseRepo; ownership: Ow
             if (!transfer) {
               // A concurrent replay committed first.
               const original = await tx.findTransferByKey(callerId, input.idempotencyKey);
-              if (!original || !sameRequest(original, input, productId, from, to)) throw idempotencyKeyReused();
+              if (!original || !sameRequest(original, input, productId, from, to)) throw idempotencyKeyReused(input.idempotencyKey);
               return original;
             }
             // Lock order, the same in every writer: the SKU lock where one is taken (outside
@@ -97,7 +97,10 @@ export function createTransfersDomain(deps: { repo: WarehouseRepo; ownership: Ow
             // Both levels locked in warehouse-id order before either changes, so transfers in
             // opposite directions queue instead of deadlocking.
             await tx.lockLevels(productId, [from, to]);
-            if (!(await tx.takeAvailable(from, productId, input.quantity))) throw insufficientStock(productId);
+            if (!(await tx.takeAvailable(from, productId, input.quantity))) {
+              const level = await tx.findLevel(from, productId);
+              throw insufficientStock(productId, input.quantity, level ? level.onHand - level.reserved : 0);
+            }
             if (!(await tx.addOnHand(to, productId, input.quantity))) throw onHandLimitExceeded(to, productId, ON_HAND_MAX);
             const ledger = { productId, quantity: input.quantity, referenceId: transfer.transferId, createTime: at };
             await tx.insertMovements([

@@ -84,7 +84,7 @@ export function createWarehousesDomain(deps: { repo: WarehouseRepo; ownership: O
     },
 
     async setWarehouseStatus(callerId, { warehouseId, status, deadline }) {
-      new Validator().check(status !== undefined, "status", "must be WAREHOUSE_STATUS_ACTIVE or WAREHOUSE_STATUS_INACTIVE").throwIfInvalid();
+      new Validator().check(status !== undefined, "status", "INVALID_VALUE", "must be WAREHOUSE_STATUS_ACTIVE or WAREHOUSE_STATUS_INACTIVE").throwIfInvalid();
       const current = await ownership.requireWarehouse(callerId, warehouseId, { deadline });
       if (current.status === status) return current;
       const row = await repo.updateWarehouse(current.warehouseId, { status });

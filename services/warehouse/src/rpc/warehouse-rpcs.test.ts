@@ -132,7 +132,7 @@ describe("WarehouseService over gRPC", () => {
     ).toBe("PRODUCT_NOT_FOUND");
     const bad = await rejection(client.createWarehouse({ shopId: w.shopId, name: "", location: "" }, auth));
     expect(bad.kind).toBe("INVALID_ARGUMENT");
-    expect(bad.fieldViolations).toEqual([{ field: "name", description: "must not be empty" }]);
+    expect(bad.fieldViolations).toEqual([{ field: "name", reason: "REQUIRED", description: "must not be empty" }]);
     const same = await rejection(
       client.transferStock({ fromWarehouseId: w.warehouseIds[0]!, toWarehouseId: w.warehouseIds[0]!, productId: w.productId, quantity: 0, idempotencyKey: "" }, auth),
     );
@@ -173,7 +173,7 @@ describe("reservation RPCs", () => {
     expect((await client.reserveStock(request, order)).reservation).toEqual(reservation);
 
     const short = await rejection(client.reserveStock({ ...request, reservationId: newId(), lines: [{ productId: w.productId, quantity: 3 }] }, order));
-    expect(short).toMatchObject({ kind: "FAILED_PRECONDITION", reason: "INSUFFICIENT_STOCK", metadata: { product_id: w.productId } });
+    expect(short).toMatchObject({ kind: "FAILED_PRECONDITION", reason: "INSUFFICIENT_STOCK", metadata: { productId: w.productId } });
 
     expect((await client.commitReservation({ reservationId: id }, order)).reservation?.status).toBe(ReservationStatus.RESERVATION_STATUS_COMMITTED);
     expect((await rejection(client.releaseReservation({ reservationId: id }, order))).reason).toBe("RESERVATION_COMMITTED");
