@@ -99,11 +99,18 @@ describe.each([
     for (const items of [[], [{ productId: blender.productId, quantity: 0 }], [{ productId: blender.productId, quantity: -1 }]]) {
       const res = await checkout(items);
       expect(res.status).toBe(400);
-      expect(errorReason(res.json)).toBe("INVALID_ARGUMENT");
+      expect(errorReason(res.json)).toBe("INVALID_FIELDS");
     }
+    // Field paths use the JSON names the client sent, each violation with a reason.
+    const badId = await checkout([{ productId: blender.productId, quantity: 1 }, { productId: "abc", quantity: 1 }]);
+    expect(badId.status).toBe(400);
+    const badRequest = (badId.json.details as Array<Record<string, unknown>>).find((d) => String(d["@type"]).endsWith("google.rpc.BadRequest"));
+    expect(badRequest?.fieldViolations).toEqual([{ field: "items[1].productId", reason: "INVALID_FORMAT", description: "must be a product id" }]);
     const tooMany = await checkout([{ productId: blender.productId, quantity: 1 }, { productId: headphones.productId, quantity: 9000 }]);
     expect(tooMany.status).toBe(400);
     expect(errorReason(tooMany.json)).toBe("INSUFFICIENT_STOCK");
+    const info = (tooMany.json.details as Array<Record<string, unknown>>).find((d) => String(d["@type"]).endsWith("google.rpc.ErrorInfo"));
+    expect(info?.metadata).toMatchObject({ productId: headphones.productId, requested: "9000", available: expect.stringMatching(/^\d+$/) });
     expect(await available(blender.productId)).toBe(start);
     expect((await rest("POST", "/v1/orders", { body: { items: [{ productId: blender.productId, quantity: 1 }] } })).status).toBe(401);
   });

@@ -14,36 +14,72 @@ export interface Mesh {
   restUrl: string;
   /** The Prometheus endpoint, `http://127.0.0.1:<port>/metrics`. */
   metricsUrl: string;
+  /** The line the mesh printed when ready. */
+  readyLine: string;
   grpc: Record<MeshServiceName, string>;
   /** Everything the mesh printed, for failure messages. */
   output(): string;
   stop(): Promise<void>;
 }
 
-/**
- * Starts `services/mesh.ts` (what `npm start` runs) as its own process on free ports, with a
- * fresh embedded database unless `env` sets DATABASE_URL, and waits for its ready line.
- */
-export async function startMesh(env: Record<string, string> = {}): Promise<Mesh> {
-  const dataDir = mkdtempSync(join(tmpdir(), "wms-e2e-"));
+export interface MeshOptions {
+  /** Use this embedded data directory (kept on stop) instead of a fresh one (removed on stop). */
+  dataDir?: string;
+}
+
+/** The environment of a mesh on free ports: every service's port and address, and the gateway's. */
+async function meshEnvironment(dataDir: string, env: Record<string, string>) {
   const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()] as const))) as Record<MeshServiceName, number>;
   const gatewayPort = await freePort();
   const metricsPort = await freePort();
   const grpc = Object.fromEntries(names.map((n) => [n, `127.0.0.1:${ports[n]}`])) as Record<MeshServiceName, string>;
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, GATEWAY_PORT: String(gatewayPort), METRICS_PORT: String(metricsPort), LOG_LEVEL: "warn", ...env };
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, GATEWAY_PORT: String(gatewayPort), METRICS_PORT: String(metricsPort), LOG_LEVEL: "warn" };
   for (const n of names) {
     childEnv[`${n.toUpperCase()}_PORT`] = String(ports[n]);
     childEnv[addressVariable(n)] = grpc[n];
   }
+  return { childEnv: { ...childEnv, ...env }, gatewayPort, metricsPort, grpc };
+}
+
+function spawnMesh(childEnv: NodeJS.ProcessEnv) {
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "services/mesh.ts"], { cwd: repoRoot, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const out = { text: "" };
+  child.stdout?.on("data", (chunk: Buffer) => (out.text += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (out.text += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, out, exited };
+}
+
+/**
+ * Runs the mesh with `env` on free ports (and a fresh data directory) until it exits by itself
+ * (a start-up that must fail), for at most 60 s. Its exit code and everything it printed.
+ */
+export async function runMeshToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), "wms-e2e-"));
+  try {
+    const { childEnv } = await meshEnvironment(dataDir, env);
+    const { child, out, exited } = spawnMesh(childEnv);
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    const code = await exited;
+    clearTimeout(timer);
+    return { code, output: out.text };
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Starts `services/mesh.ts` (what `npm start` runs) as its own process on free ports, with a
+ * fresh embedded database unless `env` sets DATABASE_URL, and waits for its ready line.
+ */
+export async function startMesh(env: Record<string, string> = {}, options: MeshOptions = {}): Promise<Mesh> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "wms-e2e-"));
+  const { childEnv, gatewayPort, metricsPort, grpc } = await meshEnvironment(dataDir, env);
+  const { child, out, exited } = spawnMesh(childEnv);
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`mesh not ready after 90 s:\n${output}`)), 90_000);
+    const timer = setTimeout(() => reject(new Error(`mesh not ready after 90 s:\n${out.text}`)), 90_000);
     const check = setInterval(() => {
-      if (output.includes("WMS mesh ready")) {
+      if (out.text.includes("WMS mesh ready")) {
         clearInterval(check);
         clearTimeout(timer);
         resolve();
@@ -52,20 +88,21 @@ export async function startMesh(env: Record<string, string> = {}): Promise<Mesh>
     void exited.then((code) => {
       clearInterval(check);
       clearTimeout(timer);
-      reject(new Error(`mesh exited with ${code} before ready:\n${output}`));
+      reject(new Error(`mesh exited with ${code} before ready:\n${out.text}`));
     });
   });
   return {
     restUrl: `http://127.0.0.1:${gatewayPort}`,
     metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
+    readyLine: out.text.split("\n").find((line) => line.includes("WMS mesh ready")) ?? "",
     grpc,
-    output: () => output,
+    output: () => out.text,
     async stop() {
       child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
       await exited;
       clearTimeout(timer);
-      rmSync(dataDir, { recursive: true, force: true });
+      if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

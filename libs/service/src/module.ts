@@ -18,8 +18,8 @@ export interface ServiceDeps<S extends ConfigSpec> {
 
 export interface StartedService {
   bindings: ServiceBinding[];
-  /** Loads the demo data when this service's tables are empty. */
-  seedDemoData?: () => Promise<void>;
+  /** Loads the demo data when this service's tables are empty; true when it loaded anything. */
+  seedDemoData?: () => Promise<boolean>;
   /** Background work (sweepers) begun after the server listens. */
   startBackground?: () => void;
   /** Stops background work and closes what the service opened, after the server drained. */

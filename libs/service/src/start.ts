@@ -1,17 +1,19 @@
-import { ConfigError, loadConfig, type ConfigSpec } from "@wms/config";
+import { ConfigError, type ConfigSpec } from "@wms/config";
 import { openDatabase } from "@wms/db";
 import { loadKeyPair, TokenIssuer, TokenVerifier } from "@wms/auth";
 import { startGrpcServer, ServiceCredentials, type RunningServer, type Middleware } from "@wms/grpc";
 import { createLogger, loggerFor, type Logger } from "@wms/logging";
 import { startTracing, stopTracing } from "@wms/telemetry";
-import { meshServices, type ServiceName } from "@wms/proto/services";
-import { commonConfigSpec, serviceAddresses } from "./config.js";
 import type { ServiceModule } from "./module.js";
 import { createPeers } from "./peers.js";
+import { serviceAddresses } from "./config.js";
+import { planService, type ServicePlan } from "./plan.js";
 
 export interface RunningService {
   readonly name: string;
   readonly server: RunningServer;
+  /** True when this start loaded the demo data (the database was empty and DEMO_DATA on). */
+  readonly demoDataLoaded: boolean;
   /** Drain the server, stop background work, close clients and the database. */
   stop(): Promise<void>;
 }
@@ -31,8 +33,12 @@ export async function startService<S extends ConfigSpec>(
   env: NodeJS.ProcessEnv = process.env,
   shared: SharedResources = {},
 ): Promise<RunningService> {
-  const config = { ...loadConfig(commonConfigSpec, env), ...loadConfig(module.configSpec, env) };
-  const port = portFor(module.name, env);
+  return startPlannedService(planService(module, env), shared);
+}
+
+/** Starts a service whose configuration was already read and checked (planService). */
+export async function startPlannedService<S extends ConfigSpec>(plan: ServicePlan<S>, shared: SharedResources = {}): Promise<RunningService> {
+  const { module, config, port, portVariable, env } = plan;
   await startTracing(env);
   const logger = shared.logger ? loggerFor(shared.logger, module.name) : createLogger(module.name);
   const handle = await openDatabase({
@@ -45,25 +51,36 @@ export async function startService<S extends ConfigSpec>(
   });
   const userKeys = loadKeyPair({ privateKeyPem: config.JWT_PRIVATE_KEY, publicKeyPem: config.JWT_PUBLIC_KEY, dataDir: config.DATA_DIR, fileName: "jwt-ed25519.pem" });
   const serviceKeys = loadKeyPair({ privateKeyPem: config.SERVICE_PRIVATE_KEY, publicKeyPem: config.SERVICE_PUBLIC_KEY, dataDir: config.DATA_DIR, fileName: "service-ed25519.pem" });
-  if (!serviceKeys.privateKey) throw new ConfigError(["SERVICE_PRIVATE_KEY is required when SERVICE_PUBLIC_KEY is set (every service signs its own credentials)"]);
+  // planService refused a public key without its private key, so this holds.
+  if (!serviceKeys.privateKey) throw new ConfigError(["SERVICE_PRIVATE_KEY is required when SERVICE_PUBLIC_KEY is set"]);
   const peers = createPeers(serviceAddresses(config), new ServiceCredentials(new TokenIssuer(serviceKeys.privateKey), module.name));
   const userTokenIssuer = userKeys.privateKey ? new TokenIssuer(userKeys.privateKey) : undefined;
   const started = await module.create({ config, db: handle.db, logger, peers, userTokenIssuer });
   const seed = started.seedDemoData;
-  if (config.DEMO_DATA && seed) await handle.exclusively(`wms-demo-${module.name}`, seed);
-  const server = await startGrpcServer({
-    name: module.name,
-    host: config.HOST,
-    port,
-    services: started.bindings,
-    verifier: new TokenVerifier(userKeys.publicKey, serviceKeys.publicKey),
-    logger,
-    middleware: shared.middleware,
-  });
+  const demoDataLoaded = config.DEMO_DATA && seed ? (await handle.exclusively(`wms-demo-${module.name}`, seed)) === true : false;
+  let server: RunningServer;
+  try {
+    server = await startGrpcServer({
+      name: module.name,
+      host: config.HOST,
+      port,
+      services: started.bindings,
+      verifier: new TokenVerifier(userKeys.publicKey, serviceKeys.publicKey),
+      logger,
+      middleware: shared.middleware,
+    });
+  } catch (err) {
+    await started.stop?.();
+    peers.close();
+    await handle.close();
+    if (isAddressInUse(err)) throw new ConfigError([`${portVariable}=${port} is in use (${config.HOST}:${port})`]);
+    throw err;
+  }
   started.startBackground?.();
   return {
     name: module.name,
     server,
+    demoDataLoaded,
     async stop() {
       await server.shutdown(config.SHUTDOWN_GRACE);
       await started.stop?.();
@@ -74,11 +91,7 @@ export async function startService<S extends ConfigSpec>(
   };
 }
 
-/** `PORT`, else `<NAME>_PORT`, else the service's default port. */
-export function portFor(name: ServiceName, env: NodeJS.ProcessEnv): number {
-  const raw = env.PORT ?? env[`${name.toUpperCase()}_PORT`];
-  if (raw === undefined || raw === "") return meshServices[name].defaultPort;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`PORT=${raw} is not a port number`);
-  return n;
+/** grpc-js reports a taken port inside its bind error's text. */
+export function isAddressInUse(err: unknown): boolean {
+  return (err as { code?: unknown } | undefined)?.code === "EADDRINUSE" || (err instanceof Error && /EADDRINUSE|address already in use/i.test(err.message));
 }

@@ -8,8 +8,8 @@ export const DEMO_RECEIPT_REFERENCE = "demo-seed";
  * The demo warehouses and stock, when the service has no warehouses yet. Every level is
  * received through a RECEIPT ledger row, so the demo data satisfies the ledger invariant too.
  */
-export async function seedDemoData(repo: WarehouseRepo, now: Date = new Date()): Promise<void> {
-  if ((await repo.countWarehouses()) > 0) return;
+export async function seedDemoData(repo: WarehouseRepo, now: Date = new Date()): Promise<boolean> {
+  if ((await repo.countWarehouses()) > 0) return false;
   await repo.transaction(async (tx) => {
     for (const w of demoWarehouses) {
       await tx.insertWarehouse({
@@ -31,4 +31,5 @@ export async function seedDemoData(repo: WarehouseRepo, now: Date = new Date()):
       }
     }
   });
+  return true;
 }

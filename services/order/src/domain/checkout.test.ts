@@ -135,7 +135,7 @@ describe("checkout", () => {
     expect(t.warehouse.statusOf(reservationId!)).toBe(ReservationStatus.RESERVATION_STATUS_RELEASED);
     expect(t.warehouse.available.get(p1)).toBe(10);
     const failed = await t.database.repo.findById(reservationId!);
-    expect([failed?.status, failed?.failureReason, failed?.idempotencyKey]).toEqual(["FAILED", "DEADLINE_EXCEEDED", null]);
+    expect([failed?.status, failed?.failureReason, failed?.idempotencyKey]).toEqual(["FAILED", "SERVICE_TIMEOUT", null]);
     expect((await rejection(t.orders.getOrder(buyer, reservationId!))).reason).toBe("ORDER_NOT_FOUND");
   });
 

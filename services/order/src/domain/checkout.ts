@@ -67,7 +67,7 @@ export function createCheckout(deps: CheckoutDeps): (input: CheckoutInput) => Pr
       const existing = key === null ? undefined : await repo.findByIdempotencyKey(input.userId, key);
       if (existing) return resume(sameOrderAs(existing, lines), input.deadline);
       // It failed and freed the key in between: this call may try again with it.
-      if (attempt >= INSERT_ATTEMPTS) throw errors.aborted("CHECKOUT_CONFLICT", "a concurrent checkout with this key is in progress; try again", { idempotencyKey: key });
+      if (attempt >= INSERT_ATTEMPTS) throw errors.aborted("CHECKOUT_CONFLICT", "a concurrent checkout with this key is in progress; try again", { idempotencyKey: key ?? "" });
     }
   }
 

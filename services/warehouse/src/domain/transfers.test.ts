@@ -72,7 +72,7 @@ describe("transferStock", () => {
     await t.domain.warehouses.setWarehouseStatus(w.sellerId, { warehouseId: a, status: "INACTIVE" });
 
     const into = await rejection(move(b, a, "in"));
-    expect(into).toMatchObject({ kind: "FAILED_PRECONDITION", reason: "WAREHOUSE_INACTIVE", metadata: { warehouse_id: a } });
+    expect(into).toMatchObject({ kind: "FAILED_PRECONDITION", reason: "WAREHOUSE_INACTIVE", metadata: { warehouseId: a } });
     expect(await onHand(w.sellerId, w.productId)).toEqual([7, 1]);
     // The destination's status is checked before the stock: an empty source still says why.
     expect((await rejection(t.domain.transfers.transferStock(w.sellerId, { fromWarehouseId: b, toWarehouseId: a, productId: w.productId, quantity: 99, idempotencyKey: "x" }))).reason).toBe(

@@ -81,7 +81,7 @@ describe("stock", () => {
     expect(await rejection(add(world.productId, 5, "k2"))).toMatchObject({
       kind: "FAILED_PRECONDITION",
       reason: "WAREHOUSE_INACTIVE",
-      metadata: { warehouse_id: warehouseId },
+      metadata: { warehouseId },
     });
     expect((await rejection(add(fresh, 5, "k3"))).reason).toBe("WAREHOUSE_INACTIVE");
     // The receipt made while the warehouse was active is still replayed, without error.

@@ -89,7 +89,7 @@ describe("WarehouseService over gRPC", () => {
     const auth = { bearerToken: w.bearerToken };
     const [a, b] = w.warehouseIds as [string, string];
     await client.setWarehouseStatus({ warehouseId: b, status: WarehouseStatus.WAREHOUSE_STATUS_INACTIVE }, auth);
-    const inactive = { kind: "FAILED_PRECONDITION", reason: "WAREHOUSE_INACTIVE", domain: "wms.warehouse.v1", metadata: { warehouse_id: b } };
+    const inactive = { kind: "FAILED_PRECONDITION", reason: "WAREHOUSE_INACTIVE", domain: "wms.warehouse.v1", metadata: { warehouseId: b } };
     expect(await rejection(client.addStock({ warehouseId: b, productId: w.productId, quantity: 1, idempotencyKey: "late" }, auth))).toMatchObject(inactive);
     const into = { fromWarehouseId: a, toWarehouseId: b, productId: w.productId, quantity: 1, idempotencyKey: "in" };
     expect(await rejection(client.transferStock(into, auth))).toMatchObject(inactive);
