@@ -1,6 +1,6 @@
-import { status as GrpcStatus } from "@grpc/grpc-js";
 import type { Registry } from "@bufbuild/protobuf";
-import { statusJson } from "./status-body.js";
+import { DomainError } from "@wms/errors";
+import { gatewayErrorJson } from "./status-body.js";
 
 /** What the gateway writes for one request: status, body and any headers beyond the JSON default. */
 export interface Reply {
@@ -18,11 +18,9 @@ export type OwnEndpoint = (httpMethod: string, pathname: string) => Promise<Repl
 /** GET and HEAD only: the gateway's own endpoints are read-only; anything else is a 405. */
 export function readOnly(registry: Registry, httpMethod: string, answer: () => Promise<Reply> | Reply): Promise<Reply> | Reply {
   if (httpMethod === "GET" || httpMethod === "HEAD") return answer();
-  return {
-    status: 405,
-    body: statusJson(registry, GrpcStatus.UNIMPLEMENTED, `only GET and HEAD are served here`),
-    headers: { allow: "GET, HEAD" },
-  };
+  const allowedMethods = "GET, HEAD";
+  const refused = new DomainError("UNIMPLEMENTED", "METHOD_NOT_ALLOWED", "only GET and HEAD are served here", [], { httpMethod, allowedMethods });
+  return { status: 405, body: gatewayErrorJson(registry, refused).body, headers: { allow: allowedMethods } };
 }
 
 /** The reply of the first own endpoint that serves this path, if any. */
