@@ -37,7 +37,7 @@ describe("mesh start-up", () => {
 
   describe("on the embedded defaults", () => {
     const dataDir = mkdtempSync(join(tmpdir(), "wms-startup-"));
-    afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+    afterAll(() => rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 }));
 
     it("says it runs on embedded PGlite in its data directory with in-process locks, and whether demo data was loaded", async () => {
       const first = await startMesh({}, { dataDir });
@@ -49,7 +49,7 @@ describe("mesh start-up", () => {
       const again = await startMesh({}, { dataDir });
       await again.stop();
       expect(again.readyLine).toContain("demo data: not loaded (the database already had data)");
-    });
+    }, 180_000);
   });
 
   it("names the PostgreSQL host and database without credentials, and Redlock's nodes", async () => {
@@ -67,5 +67,5 @@ describe("mesh start-up", () => {
     } finally {
       await db.drop();
     }
-  });
+  }, 120_000);
 });

@@ -100,7 +100,7 @@ async function run(commands: Command[]): Promise<void> {
       const got = await outcome(t.domain.transfers.transferStock(world.sellerId, { fromWarehouseId: from, toWarehouseId: to, productId: p, quantity: c.q, idempotencyKey: newId() }));
       const l = level(from, p);
       const expected =
-        from === to ? "INVALID_ARGUMENT" : !active[c.to] ? "WAREHOUSE_INACTIVE" : l.onHand - l.reserved >= c.q ? "ok" : "INSUFFICIENT_STOCK";
+        from === to ? "INVALID_FIELDS" : !active[c.to] ? "WAREHOUSE_INACTIVE" : l.onHand - l.reserved >= c.q ? "ok" : "INSUFFICIENT_STOCK";
       expect(got).toBe(expected);
       if (expected === "ok") {
         change(from, p, -c.q, 0);
