@@ -1,4 +1,4 @@
-import { DomainError, type ErrorKind } from "@wms/errors";
+import { DomainError, errors, type ErrorKind } from "@wms/errors";
 import { fromTimestamp, toTimestamp } from "@wms/grpc";
 import {
   ReservationStatus as ReservationStatusMessage,
@@ -61,7 +61,7 @@ const statusOf: Record<ReservationStatusMessage, ReservationStatus | undefined> 
 /** The reservation in an answer; one without a reservation or a known status is a broken answer. */
 function toReservation(message: ReservationMessage | undefined, requestedExpireTime?: Date): Reservation {
   const status = message ? statusOf[message.status] : undefined;
-  if (!message || !status) throw new DomainError("INTERNAL", "INTERNAL", "the warehouse answered without a reservation status");
+  if (!message || !status) throw errors.internal("RESERVATION_STATUS_MISSING", "the warehouse answered without a reservation status", { reservationId: message?.reservationId ?? "" });
   return {
     status,
     expireTime: message.expireTime ? fromTimestamp(message.expireTime) : (requestedExpireTime ?? new Date(0)),
