@@ -121,3 +121,51 @@ describe("buildRequestMessage", () => {
     ]);
   });
 });
+
+describe("strict integers and text", () => {
+  const violations = (run: () => unknown): string[] => {
+    try {
+      run();
+    } catch (err) {
+      expect(err).toBeInstanceOf(TranscodeError);
+      return (err as TranscodeError).violations.map((v) => v.field);
+    }
+    throw new Error("expected a TranscodeError");
+  };
+  const addStock = (quantity: unknown) => () =>
+    build("wms.warehouse.v1.AddStockRequest", "*", { warehouse_id: "w" }, "", JSON.stringify({ productId: "p", quantity, idempotencyKey: "k" }));
+
+  it.each(["0x10", " 5 ", "5 ", "+5", "0b11", "0010", "1e3", "1.0", "", 1.5, 2 ** 53, -(2 ** 53), 1e300, "9007199254740992", "-9007199254740992", true, {}])(
+    "refuses %j as an int64 on its JSON field name",
+    (quantity) => {
+      expect(violations(addStock(quantity))).toEqual(["quantity"]);
+    },
+  );
+
+  it("takes exact integers as numbers or plain decimal strings, up to 2^53 − 1", () => {
+    for (const ok of [5, "5", 1e3, -3, "9007199254740991", Number.MAX_SAFE_INTEGER]) {
+      expect(build("wms.warehouse.v1.AddStockRequest", "*", {}, "", JSON.stringify({ quantity: ok }))).toMatchObject({ quantity: String(ok) });
+    }
+  });
+
+  it("a JSON number beyond 2^53 is refused though JSON.parse already rounded it", () => {
+    const body = '{"quantity": 9007199254740993}';
+    expect(violations(() => build("wms.warehouse.v1.AddStockRequest", "*", {}, "", body))).toEqual(["quantity"]);
+  });
+
+  it("names nested and repeated fields, in query parameters too", () => {
+    const checkout = JSON.stringify({ items: [{ productId: "a", quantity: 1 }, { productId: "b", quantity: "0x10" }] });
+    expect(violations(() => build("wms.order.v1.CheckoutRequest", "*", {}, "", checkout))).toEqual(["items[1].quantity"]);
+    expect(violations(() => build("wms.shop.v1.ListShopsRequest", "", {}, "pageSize=0x10"))).toEqual(["pageSize"]);
+  });
+
+  it("refuses control characters in any text field, from the body, the query or the path", () => {
+    const nul = JSON.stringify({ name: "a\u0000b", description: "ok\nfine" });
+    expect(violations(() => build("wms.shop.v1.CreateShopRequest", "*", {}, "", nul))).toEqual(["name"]);
+    expect(violations(() => build("wms.shop.v1.ListShopsRequest", "", {}, "owner_user_id=%00"))).toEqual(["ownerUserId"]);
+    expect(violations(() => build("wms.shop.v1.GetShopRequest", "", { shop_id: "x\u0007" }, ""))).toEqual(["shopId"]);
+    const items = JSON.stringify({ items: [{ productId: "p\u001b", quantity: 1 }], idempotencyKey: "k\u0000" });
+    expect(violations(() => build("wms.order.v1.CheckoutRequest", "*", {}, "", items))).toEqual(["items[0].productId", "idempotencyKey"]);
+  });
+
+});

@@ -9,8 +9,9 @@ import {
   type Message,
   type Registry,
 } from "@bufbuild/protobuf";
-import { INVALID_FIELDS, invalidFieldsMessage, type FieldViolation } from "@wms/errors";
+import { INVALID_FIELDS, invalidFieldsMessage, requestViolations, type FieldViolation } from "@wms/errors";
 import { enumViolation, jsonViolations } from "./json-violations.js";
+import { integerViolations } from "./strict-integers.js";
 
 /**
  * The client sent something that is not a valid request: 400 INVALID_ARGUMENT. With field
@@ -55,6 +56,9 @@ export function buildRequestMessage(
   const { input } = binding;
   const message = create(input);
   const merge = (json: JsonObject): void => {
+    // Integers as exact decimals only: protobuf-es alone reads "0x10" as 16 and " 5 " as 5.
+    const inexact = integerViolations(input, json);
+    if (inexact.length > 0) throw invalidFields(inexact);
     try {
       mergeFromJson(input, message, json, { registry, ignoreUnknownFields: true });
     } catch {
@@ -81,6 +85,9 @@ export function buildRequestMessage(
     setPath(pathJson, fields.map((f) => f.jsonName), decoded.value);
   }
   merge(pathJson);
+  // The services refuse the same, but answering here names the fields as the client wrote them.
+  const violations = requestViolations(input, message, "json");
+  if (violations.length > 0) throw invalidFields(violations);
   return message;
 }
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { generateKeyPairSync } from "node:crypto";
+import { SignJWT } from "jose";
+import { hostileTokens } from "@wms/testing";
 import { TokenIssuer, TokenVerifier } from "./tokens.js";
 
 const userKeys = generateKeyPairSync("ed25519");
@@ -29,6 +31,26 @@ describe("tokens", () => {
     expect(await verifier.verify(expired)).toBeUndefined();
     expect(await verifier.verify("not.a.jwt")).toBeUndefined();
     expect(await verifier.verify("")).toBeUndefined();
+  });
+
+  it.each(["expired", "withoutExp", "forgedSignature", "algNone", "mixedAudience", "foreignAudience", "userFromServiceKey"] as const)(
+    "refuses a %s token",
+    async (kind) => {
+      const pem = (key: typeof userKeys.privateKey) => key.export({ type: "pkcs8", format: "pem" }).toString();
+      const hostile = await hostileTokens({ privateKeyPem: pem(userKeys.privateKey), servicePrivateKeyPem: pem(serviceKeys.privateKey) }, "u1", "buyer");
+      expect(await verifier.verify(hostile[kind])).toBeUndefined();
+    },
+  );
+
+  it("refuses a service credential without exp or with a mixed audience", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const base = () => new SignJWT({}).setProtectedHeader({ alg: "EdDSA" }).setIssuer("wms-mesh").setSubject("service:order").setIssuedAt(now);
+    const noExp = await base().setAudience("wms-service").sign(serviceKeys.privateKey);
+    const mixed = await base().setAudience(["wms-service", "wms-user"]).setExpirationTime(now + 60).sign(serviceKeys.privateKey);
+    const good = await base().setAudience(["wms-service"]).setExpirationTime(now + 60).sign(serviceKeys.privateKey);
+    expect(await verifier.verify(noExp)).toBeUndefined();
+    expect(await verifier.verify(mixed)).toBeUndefined();
+    expect(await verifier.verify(good)).toEqual({ kind: "service", service: "order" });
   });
 });
 

@@ -81,7 +81,11 @@ export class TokenVerifier {
     this.cacheSize = options.cacheSize ?? 10_000;
   }
 
-  /** The principal of a token, or undefined when it is forged, expired or malformed. */
+  /**
+   * The principal of a token, or undefined when it is forged, expired, malformed, or lacks a
+   * claim that bounds it: every token must carry `exp` and exactly one audience of ours (an
+   * array naming both would let one token pass for a user and a service).
+   */
   async verify(token: string): Promise<Principal | undefined> {
     const nowMs = this.now().getTime();
     const known = this.verified.get(token);
@@ -101,14 +105,16 @@ export class TokenVerifier {
     try {
       const currentDate = this.now();
       const claimed = decodeJwt(token).aud;
-      const audience = Array.isArray(claimed) ? claimed[0] : claimed;
+      const audience = typeof claimed === "string" ? claimed : Array.isArray(claimed) && claimed.length === 1 ? claimed[0] : undefined;
+      const options = { issuer: ISSUER, algorithms: ["EdDSA"], requiredClaims: ["exp", "iat", "sub"] };
       if (audience === SERVICE_AUDIENCE) {
-        const { payload } = await jwtVerify(token, this.servicePublicKey, { issuer: ISSUER, audience: SERVICE_AUDIENCE, algorithms: ["EdDSA"], currentDate });
+        const { payload } = await jwtVerify(token, this.servicePublicKey, { ...options, audience: SERVICE_AUDIENCE, currentDate });
         const subject = payload.sub ?? "";
-        if (!subject.startsWith("service:")) return undefined;
+        if (!subject.startsWith("service:") || subject.length === "service:".length) return undefined;
         return { principal: { kind: "service", service: subject.slice("service:".length) }, expiresAtMs: expiryMs(payload.exp) };
       }
-      const { payload } = await jwtVerify(token, this.userPublicKey, { issuer: ISSUER, audience: USER_AUDIENCE, algorithms: ["EdDSA"], currentDate });
+      if (audience !== USER_AUDIENCE) return undefined;
+      const { payload } = await jwtVerify(token, this.userPublicKey, { ...options, audience: USER_AUDIENCE, currentDate });
       const subject = payload.sub ?? "";
       if ((payload.role === "buyer" || payload.role === "seller") && subject !== "") {
         return { principal: { kind: "user", userId: subject, role: payload.role }, expiresAtMs: expiryMs(payload.exp) };

@@ -63,6 +63,14 @@ export class DomainError extends Error {
   }
 }
 
+/**
+ * A short excerpt of client input for a message: a message never carries more than a few
+ * dozen characters of what the client sent (ids and names can be kilobytes long).
+ */
+export function excerpt(text: string, max = 64): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
 /** The ErrorInfo reason of every INVALID_ARGUMENT with field violations. */
 export const INVALID_FIELDS = "INVALID_FIELDS";
 
@@ -86,7 +94,7 @@ export const errors = {
     new DomainError("INVALID_ARGUMENT", INVALID_FIELDS, message, violations, { fields: [...new Set(violations.map((v) => v.field))].join(",") }),
   /** `<WHAT>_NOT_FOUND` with `<what>Id` metadata, e.g. SHOP_NOT_FOUND {shopId}. */
   notFound: (what: string, id: string) =>
-    new DomainError("NOT_FOUND", `${what.toUpperCase().replace(/ /g, "_")}_NOT_FOUND`, `${what} ${id} not found`, [], { [idKey(what)]: id }),
+    new DomainError("NOT_FOUND", `${what.toUpperCase().replace(/ /g, "_")}_NOT_FOUND`, `${what} ${excerpt(id)} not found`, [], { [idKey(what)]: excerpt(id) }),
   alreadyExists: (reason: string, message: string, metadata: Record<string, string> = {}) =>
     new DomainError("ALREADY_EXISTS", reason, message, [], metadata),
   permissionDenied: (reason: string, message: string, metadata: Record<string, string> = {}) =>

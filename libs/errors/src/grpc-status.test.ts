@@ -41,4 +41,16 @@ describe("error mapping", () => {
     expect(mapped.details).toBe("internal error");
     expect(fromServiceError(asServiceError(mapped))).toBeInstanceOf(DomainError);
   });
+
+  it("carries only a short excerpt of echoed client input", () => {
+    const id = "x".repeat(8192);
+    const mapped = toServiceError(errors.notFound("shop", id), "wms.shop.v1");
+    const back = fromServiceError(asServiceError(mapped));
+    expect(back.message.length).toBeLessThan(100);
+    expect(back.metadata.id!.length).toBeLessThanOrEqual(101);
+    const wordy = toServiceError(errors.invalidArgument([{ field: "name", description: "y".repeat(5000), reason: "TOO_LONG" }], "z".repeat(5000)), "wms.shop.v1");
+    const wordyBack = fromServiceError(asServiceError(wordy));
+    expect(wordyBack.message.length).toBeLessThanOrEqual(301);
+    expect(wordyBack.fieldViolations[0]!.description.length).toBeLessThanOrEqual(301);
+  });
 });

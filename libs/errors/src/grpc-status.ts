@@ -2,7 +2,13 @@ import { Metadata, status as Status, type ServiceError, type StatusObject } from
 import { create, toBinary, fromBinary, type DescMessage, type Message } from "@bufbuild/protobuf";
 import { anyPack, anyUnpack, type Any } from "@bufbuild/protobuf/wkt";
 import { descriptorRegistry } from "@wms/proto/descriptors";
-import { DomainError, type ErrorKind, type FieldViolation } from "./domain-error.js";
+import { DomainError, excerpt, type ErrorKind, type FieldViolation } from "./domain-error.js";
+
+// Bounds on what one status carries back, whatever a handler put in it: client input echoed
+// in a message or a metadata value stays an excerpt.
+const MAX_MESSAGE = 300;
+const MAX_METADATA_VALUE = 100;
+const MAX_VIOLATIONS = 50;
 
 const codeOfKind: Record<ErrorKind, Status> = {
   INVALID_ARGUMENT: Status.INVALID_ARGUMENT,
@@ -45,11 +51,12 @@ export function toServiceError(err: unknown, domain: string): Partial<StatusObje
     return { code: Status.INTERNAL, details: "internal error", metadata: detailsMetadata(Status.INTERNAL, "internal error", UNEXPECTED_ERROR, domain, {}, []) };
   }
   const code = codeOfKind[err.kind];
-  return {
-    code,
-    details: err.message,
-    metadata: detailsMetadata(code, err.message, err.reason, err.domain ?? domain, err.metadata, err.fieldViolations),
-  };
+  const message = excerpt(err.message, MAX_MESSAGE);
+  const metadata = Object.fromEntries(Object.entries(err.metadata).map(([k, v]) => [k, excerpt(v, MAX_METADATA_VALUE)]));
+  const violations = err.fieldViolations
+    .slice(0, MAX_VIOLATIONS)
+    .map((v) => ({ ...v, field: excerpt(v.field, MAX_METADATA_VALUE), description: excerpt(v.description, MAX_MESSAGE) }));
+  return { code, details: message, metadata: detailsMetadata(code, message, err.reason, err.domain ?? domain, metadata, violations) };
 }
 
 function detailsMetadata(

@@ -6,6 +6,8 @@ export {
   errors,
   INVALID_FIELDS,
   invalidFieldsMessage,
+  excerpt,
 } from "./domain-error.js";
 export { Validator } from "./validator.js";
 export { toServiceError, fromServiceError, decodeStatusDetails, UNEXPECTED_ERROR, type StatusDetails } from "./grpc-status.js";
+export { requestViolations, MAX_SAFE_INT64, MAX_TEXT_LENGTH, type FieldNaming } from "./request-violations.js";

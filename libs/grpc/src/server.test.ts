@@ -1,7 +1,10 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { Client, credentials, Metadata, status as Status, type ServiceError } from "@grpc/grpc-js";
+import { create, toBinary } from "@bufbuild/protobuf";
+import { descriptorRegistry } from "@wms/proto/descriptors";
 import { ShopServiceService } from "@wms/proto/shop";
 import { TokenVerifier } from "@wms/auth";
-import { DomainError, errors } from "@wms/errors";
+import { DomainError, errors, fromServiceError } from "@wms/errors";
 import { createLogger } from "@wms/logging";
 import { generateKeyPairSync } from "node:crypto";
 import { bindService, unimplementedHandlers } from "./binding.js";
@@ -57,5 +60,44 @@ describe("the gRPC server bootstrap", () => {
     const notFound = await client.getShop({ shopId: "x" }).catch((e: unknown) => e);
     expect([(notFound as DomainError).kind, (notFound as DomainError).reason]).toEqual(["NOT_FOUND", "SHOP_NOT_FOUND"]);
     client.close();
+  });
+
+  it("refuses a NUL byte, an int64 beyond 2^53 and garbage bytes with INVALID_ARGUMENT before the handler runs", async () => {
+    let handled = 0;
+    const server = await startGrpcServer({
+      name: "test",
+      host: "127.0.0.1",
+      port: 0,
+      services: [
+        bindService("wms.shop.v1.ShopService", ShopServiceService, {
+          ...unimplementedHandlers(ShopServiceService),
+          getShop: async () => {
+            handled += 1;
+            return { shop: undefined };
+          },
+          listShops: async () => {
+            handled += 1;
+            return { shops: [], nextPageToken: "" };
+          },
+        }),
+      ],
+      verifier: new TokenVerifier(publicKey),
+      logger: createLogger("test", "silent"),
+    });
+    started.push(server);
+    const raw = new Client(server.address, credentials.createInsecure());
+    const call = (method: string, bytes: Uint8Array) =>
+      new Promise<ServiceError | undefined>((resolve) =>
+        raw.makeUnaryRequest(`/wms.shop.v1.ShopService/${method}`, (b: Buffer) => b, (b: Buffer) => b, Buffer.from(bytes), new Metadata(), { deadline: new Date(Date.now() + 5_000) }, (err) => resolve(err ?? undefined)),
+      );
+    const input = (name: string) => descriptorRegistry().getMessage(`wms.shop.v1.${name}`)!;
+    const nul = await call("GetShop", toBinary(input("GetShopRequest"), create(input("GetShopRequest"), { shopId: "a\u0000b" })));
+    const huge = await call("ListShops", toBinary(input("ListShopsRequest"), create(input("ListShopsRequest"), { pageSize: 2 ** 31 - 1 })));
+    const garbage = await call("GetShop", Uint8Array.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f]));
+    raw.close();
+    for (const err of [nul, garbage]) expect(err?.code).toBe(Status.INVALID_ARGUMENT);
+    expect(fromServiceError(nul).fieldViolations.map((v) => v.field)).toEqual(["shop_id"]);
+    expect(huge).toBeUndefined(); // int32 page sizes are not 64-bit: clamped by the handler, not refused here
+    expect(handled).toBe(1);
   });
 });

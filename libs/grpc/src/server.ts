@@ -1,14 +1,15 @@
-import { Server, ServerCredentials, status as Status, type ServerUnaryCall, type sendUnaryData, type UntypedServiceImplementation } from "@grpc/grpc-js";
+import { Server, ServerCredentials, status as Status, type ServerUnaryCall, type sendUnaryData, type ServiceDefinition, type UntypedServiceImplementation } from "@grpc/grpc-js";
 import { HealthImplementation } from "grpc-health-check";
 import { ReflectionService } from "@grpc/reflection";
 import type { PackageDefinition } from "@grpc/proto-loader";
-import { serializedFileDescriptors } from "@wms/proto/descriptors";
+import { descriptorRegistry, serializedFileDescriptors } from "@wms/proto/descriptors";
 import type { TokenVerifier } from "@wms/auth";
 import { errors, toServiceError, DomainError } from "@wms/errors";
 import type { Logger } from "@wms/logging";
 import type { ServiceBinding } from "./binding.js";
 import { CallContext } from "./context.js";
 import { observeServerCall } from "./call-telemetry.js";
+import { guardDeserializer, RefusedRequest } from "./request-guard.js";
 
 /** Wraps every call (tracing and metrics plug in here); the innermost `next` runs the handler. */
 export type Middleware = (ctx: CallContext, request: unknown, next: () => Promise<unknown>) => Promise<unknown>;
@@ -41,7 +42,7 @@ export async function startGrpcServer(opts: ServerOptions): Promise<RunningServe
   health.addToServer(server);
   reflectionFor(opts.services.map((s) => s.name)).addToServer(server);
   for (const binding of opts.services) {
-    server.addService(binding.definition, adapt(binding, opts));
+    server.addService(guardedDefinition(binding), adapt(binding, opts));
   }
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${opts.host}:${opts.port}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
@@ -90,6 +91,21 @@ function reflectionFor(serviceNames: string[]): ReflectionService {
   return new ReflectionService(pkg, { services: [...serviceNames, HEALTH_SERVICE] });
 }
 
+/**
+ * The service definition with every request deserializer guarded: whatever the bytes, a call
+ * reaches its handler with a well-formed request, or is answered INVALID_ARGUMENT (never the
+ * INTERNAL grpc-js gives a throwing deserializer). One check covers every RPC of every service.
+ */
+function guardedDefinition(binding: ServiceBinding): ServiceDefinition {
+  const methods = descriptorRegistry().getService(binding.name)?.methods ?? [];
+  const guarded: Record<string, ServiceDefinition[string]> = {};
+  for (const [key, method] of Object.entries(binding.definition)) {
+    const input = methods.find((m) => method.path === `/${binding.name}/${m.name}`)?.input;
+    guarded[key] = { ...method, requestDeserialize: guardDeserializer(input, method.requestDeserialize) };
+  }
+  return guarded;
+}
+
 function adapt(binding: ServiceBinding, opts: ServerOptions): UntypedServiceImplementation {
   const impl: UntypedServiceImplementation = {};
   const chain = opts.middleware ?? [];
@@ -105,6 +121,7 @@ function adapt(binding: ServiceBinding, opts: ServerOptions): UntypedServiceImpl
         const started = performance.now();
         try {
           const ctx = await authenticate(call, opts.verifier);
+          if (call.request instanceof RefusedRequest) throw call.request.error;
           const run = (i: number): Promise<unknown> => {
             const mw = chain[i];
             return mw ? mw(ctx, call.request, () => run(i + 1)) : handler(call.request, ctx);

@@ -5,3 +5,4 @@ export { rejection } from "./assertions.js";
 export { freePort } from "./ports.js";
 export { TestClock } from "./clock.js";
 export { ledgerProblems, assertLedgerMatchesLevels, type RunSql } from "./ledger.js";
+export { hostileTokens, type HostileTokens } from "./hostile-tokens.js";
