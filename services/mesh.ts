@@ -68,6 +68,7 @@ async function main(): Promise<void> {
       port: meshConfig.GATEWAY_PORT,
       upstreams,
       maxBodyBytes: meshConfig.GATEWAY_MAX_BODY,
+      upstreamDeadlineMs: meshConfig.GATEWAY_UPSTREAM_DEADLINE,
       corsOrigins: meshConfig.GATEWAY_CORS_ORIGINS,
       logger,
     }).catch((err: unknown) => {

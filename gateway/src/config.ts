@@ -9,4 +9,6 @@ export const gatewayConfigSpec = {
   GATEWAY_MAX_BODY: env.integer(1024 * 1024, 1024, 64 * 1024 * 1024),
   /** Browser origins allowed to call the API (CORS); none by default. */
   GATEWAY_CORS_ORIGINS: corsOriginsField,
+  /** Longest a REST call waits for its service; past it the answer is 504. */
+  GATEWAY_UPSTREAM_DEADLINE: env.duration("10s"),
 };

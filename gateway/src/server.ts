@@ -28,6 +28,8 @@ export interface GatewayOptions {
   maxBodyBytes?: number;
   /** Origins allowed to call from a browser (`*` for any); none by default. */
   corsOrigins?: string[];
+  /** How long a call to a service may take before the client gets 504; default 10 s. */
+  upstreamDeadlineMs?: number;
   logger: Logger;
 }
 
@@ -42,7 +44,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   await startTracing();
   const registry = descriptorRegistry();
   const routes = buildRoutes(registry);
-  const clients = new UpstreamClients();
+  const clients = new UpstreamClients(opts.upstreamDeadlineMs);
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const logger = loggerFor(opts.logger, "gateway");
   const cors = corsPolicy(opts.corsOrigins ?? [], routes.map((r) => r.httpMethod));

@@ -17,6 +17,7 @@ export async function runGatewayStandalone(): Promise<void> {
       host: config.GATEWAY_HOST,
       port: config.GATEWAY_PORT,
       maxBodyBytes: config.GATEWAY_MAX_BODY,
+      upstreamDeadlineMs: config.GATEWAY_UPSTREAM_DEADLINE,
       corsOrigins: config.GATEWAY_CORS_ORIGINS,
       upstreams: serviceAddresses(config),
       logger,

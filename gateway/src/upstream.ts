@@ -2,7 +2,7 @@ import { Client, credentials, type ServiceError } from "@grpc/grpc-js";
 import { fromBinary, toBinary, type DescMethod, type Message } from "@bufbuild/protobuf";
 import { unaryCall, type UnaryMethod } from "@wms/grpc";
 
-const DEADLINE_MS = 30_000;
+const DEFAULT_DEADLINE_MS = 10_000;
 
 /**
  * One grpc-js channel per upstream address, reused for every request. Messages cross as
@@ -11,8 +11,10 @@ const DEADLINE_MS = 30_000;
 export class UpstreamClients {
   private readonly clients = new Map<string, Client>();
 
+  constructor(private readonly deadlineMs = DEFAULT_DEADLINE_MS) {}
+
   /** Calls `method` on `address`; rejects with the grpc-js ServiceError (code, details, trailers). */
-  call(address: string, method: DescMethod, request: Message, authorization: string | undefined, deadlineMs = DEADLINE_MS): Promise<Message> {
+  call(address: string, method: DescMethod, request: Message, authorization: string | undefined, deadlineMs = this.deadlineMs): Promise<Message> {
     const wire: UnaryMethod<Message, Message> = {
       path: `/${method.parent.typeName}/${method.name}`,
       requestSerialize: (value) => Buffer.from(toBinary(method.input, value)),

@@ -1,5 +1,5 @@
 import postgres from "postgres";
-import { createLogger } from "@wms/logging";
+import { createLogger, type Logger } from "@wms/logging";
 import { peerNames, type ServiceName } from "@wms/service";
 import { startGateway, type RunningGateway } from "@wms/gateway";
 import { createTestDatabase, freePort, startTestService, testTokens, type TestService, type TestTokens } from "@wms/testing";
@@ -21,7 +21,8 @@ export interface InProcessMeshOptions {
   /** A database of its own (a fault test's private PostgreSQL); else a fresh one on the test server. */
   databaseUrl?: string;
   env?: Record<string, string>;
-  gateway?: { rateLimitPerMinute?: number };
+  /** Where the services log (default: silent). */
+  logger?: Logger;
 }
 
 /**
@@ -34,7 +35,8 @@ export async function startInProcessMesh(options: InProcessMeshOptions): Promise
   const databaseUrl = options.databaseUrl ?? created!.url;
   const ports = Object.fromEntries(await Promise.all(peerNames.map(async (n) => [n, await freePort()] as const))) as Record<ServiceName, number>;
   const grpc = Object.fromEntries(peerNames.map((n) => [n, `127.0.0.1:${ports[n]}`])) as Record<ServiceName, string>;
-  const env: Record<string, string> = { DATABASE_URL: databaseUrl, ...tokens.env(), ...options.env };
+  // Small pools: five services share one PostgreSQL with every other test file running.
+  const env: Record<string, string> = { DATABASE_URL: databaseUrl, DB_POOL_SIZE: "4", ...tokens.env(), ...options.env };
   for (const n of peerNames) env[`${n.toUpperCase()}_SERVICE_ADDR`] = grpc[n];
   const running: TestService[] = [];
   let gateway: RunningGateway | undefined;
@@ -46,8 +48,8 @@ export async function startInProcessMesh(options: InProcessMeshOptions): Promise
     await created?.drop();
   };
   try {
-    for (const name of peerNames) running.push(await startTestService(serviceModules[name], { ...env, PORT: String(ports[name]) }));
-    gateway = await startGateway({ host: "127.0.0.1", port: 0, upstreams: grpc, logger: createLogger("gateway", "silent") });
+    for (const name of peerNames) running.push(await startTestService(serviceModules[name], { ...env, PORT: String(ports[name]) }, { logger: options.logger }));
+    gateway = await startGateway({ host: "127.0.0.1", port: 0, upstreams: grpc, upstreamDeadlineMs: 5_000, logger: options.logger ?? createLogger("gateway", "silent") });
   } catch (err) {
     await stop();
     throw err;

@@ -3,3 +3,4 @@ export { pgErrorCode, isUniqueViolation, withTransactionRetry } from "./errors.j
 export { newId, isId } from "./ids.js";
 export { queryRows } from "./rows.js";
 export { readPage, type Page } from "./paging.js";
+export { FailFastPool, failFastPoolConfig, type FailFastOptions } from "./pool.js";

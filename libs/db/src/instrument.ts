@@ -49,6 +49,15 @@ export function instrumentPostgres<C extends object>(client: C, scope: QueryScop
   });
 }
 
+/**
+ * For the pg pool (FailFastPool's `observeQuery`): every statement a pooled client runs is a
+ * child span of the current request, with the parameterized SQL text and never its values, and
+ * the pool gauge counts each statement or transaction holding a connection.
+ */
+export function instrumentPgPool(scope: QueryScope): (text: string, inTransaction: boolean, run: () => Promise<unknown>) => Promise<unknown> {
+  return (text, inTransaction, run) => observe(run, text, scope, inTransaction ? undefined : scope.pool?.begin());
+}
+
 /** The embedded database: statements through `query`, transactions through `transaction`. */
 export function instrumentPglite<C extends object>(client: C, scope: QueryScope): C {
   return new Proxy(client, {

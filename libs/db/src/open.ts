@@ -1,15 +1,15 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import postgres from "postgres";
+import pg from "pg";
+import { FailFastPool } from "./pool.js";
 import { PGlite } from "@electric-sql/pglite";
-import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
-import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
+import { migrate as migrateNodePg } from "drizzle-orm/node-postgres/migrator";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { alwaysPrepared } from "./prepared.js";
 import { connectionPoolGauge } from "@wms/telemetry";
-import { instrumentPglite, instrumentPostgres, postgresAttributes } from "./instrument.js";
+import { instrumentPglite, instrumentPgPool, postgresAttributes } from "./instrument.js";
 
 /** What services query through: the same drizzle API on PostgreSQL and on embedded PGlite. */
 export type Database = PgDatabase<PgQueryResultHKT>;
@@ -34,6 +34,9 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
   /** False when migrations were applied beforehand (`migrate`, a Kubernetes Job before rollout). Default true. */
   migrate?: boolean;
+  connectTimeoutMs?: number;
+  acquireTimeoutMs?: number;
+  statementTimeoutMs?: number;
 }
 
 /** Opens the service's database and, unless told not to, applies its migrations before returning. */
@@ -45,19 +48,14 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
   };
   const migrate = opts.migrate ?? true;
   if (opts.url) {
-    if (migrate) await migrateWithLock(opts.url, opts.service, migrationConfig);
-    const poolSize = opts.poolSize ?? 10;
-    const client = postgres(opts.url, {
-      max: poolSize,
-      onnotice: () => undefined,
-      connection: { application_name: `wms-${opts.service}` },
-    });
+    const url = opts.url;
+    if (migrate) await withAdvisoryLock(url, `wms-migrate-${opts.service}`, (client) => migrateNodePg(drizzleNodePg(client), migrationConfig));
+    const scope = { service: opts.service, attributes: postgresAttributes(url), pool: connectionPoolGauge(opts.service, opts.poolSize ?? 10) };
+    const pool = new FailFastPool(url, { ...opts, applicationName: `wms-${opts.service}`, observeQuery: instrumentPgPool(scope), observeCheckout: () => scope.pool.begin() });
     return {
-      db: drizzlePostgres(
-        instrumentPostgres(alwaysPrepared(client), { service: opts.service, attributes: postgresAttributes(opts.url), pool: connectionPoolGauge(opts.service, poolSize) }),
-      ) as unknown as Database,
-      exclusively: (name, work) => withAdvisoryLock(opts.url as string, name, work),
-      close: () => client.end({ timeout: 5 }),
+      db: drizzleNodePg(pool) as unknown as Database,
+      exclusively: (name, work) => withAdvisoryLock(url, name, () => work()),
+      close: () => pool.end(),
     };
   }
   const shared = await sharedPglite(opts.dataDir);
@@ -69,25 +67,19 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
 }
 
 /**
- * Replicas start together: a session advisory lock on one dedicated connection makes their
- * migrations run one after another instead of racing on CREATE TABLE.
+ * A session advisory lock on a dedicated connection, released when the connection closes:
+ * replicas starting together run their migrations and demo data one after another instead
+ * of racing on CREATE TABLE.
  */
-async function migrateWithLock(
-  url: string,
-  service: string,
-  config: { migrationsFolder: string; migrationsSchema: string; migrationsTable: string },
-): Promise<void> {
-  await withAdvisoryLock(url, `wms-migrate-${service}`, (client) => migratePostgres(drizzlePostgres(client), config));
-}
-
-/** A session advisory lock on a dedicated connection, released when the connection closes. */
-async function withAdvisoryLock<T>(url: string, name: string, work: (client: postgres.Sql) => Promise<T>): Promise<T> {
-  const client = postgres(url, { max: 1, onnotice: () => undefined });
+async function withAdvisoryLock<T>(url: string, name: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  client.on("error", () => undefined);
+  await client.connect();
   try {
-    await client`select pg_advisory_lock(hashtext(${name}))`;
+    await client.query("select pg_advisory_lock(hashtext($1))", [name]);
     return await work(client);
   } finally {
-    await client.end({ timeout: 5 });
+    await client.end();
   }
 }
 

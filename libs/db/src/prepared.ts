@@ -1,33 +1,46 @@
-import type postgres from "postgres";
+import { createHash } from "node:crypto";
+import pg from "pg";
+
+/** Wraps one statement's execution (tracing, the pool gauge); `inTransaction` when on a checked-out connection. */
+export type QueryObserver = (text: string, inTransaction: boolean, run: () => Promise<unknown>) => Promise<unknown>;
 
 /**
- * The `postgres` client drizzle should query through: every statement runs as a named prepared
- * statement, cached per connection.
- *
- * drizzle sends its queries with `sql.unsafe(text, params, { prepare: false })` unless a query
- * is built with `.prepare(name)`, and an unnamed statement with parameters costs the driver two
- * round trips (Parse + Describe, wait, then Bind + Execute) and PostgreSQL a parse and plan every
- * time. Prepared, a statement seen before on the connection is one Bind + Execute: one round
- * trip, no parse. The texts drizzle builds are fixed per query shape (values are always
- * parameters), so the cache stays small: one entry per shape, and per length of an IN list.
- *
- * Transactions get a fresh client from `begin` (and `savepoint`), so those are wrapped too.
+ * A pg client whose parameterized statements run as named prepared statements, cached per
+ * connection: a statement seen before on the connection is Bind + Execute, with no parse and
+ * no plan on the server. drizzle names a statement only when built with `.prepare(name)`; the
+ * texts it builds are fixed per query shape (values are always parameters), so naming each by
+ * a hash of its text keeps the cache to one entry per shape (and per length of an IN list).
+ * Statements without parameters (BEGIN, COMMIT, SAVEPOINT) stay on the simple protocol.
+ * Every statement also passes through `observer`, when there is one.
  */
-export function alwaysPrepared(sql: postgres.Sql): postgres.Sql {
-  return new Proxy(sql, {
-    get(target, property, receiver) {
-      if (property === "unsafe") {
-        return (query: string, params?: unknown[], options?: postgres.UnsafeQueryOptions) =>
-          target.unsafe(query, params as postgres.ParameterOrJSON<never>[] | undefined, { ...options, prepare: true });
-      }
-      if (property === "begin" || property === "savepoint") {
-        const original = Reflect.get(target, property, receiver) as (...args: unknown[]) => Promise<unknown>;
-        return (...args: unknown[]) => {
-          const work = args.at(-1) as (tx: postgres.Sql) => unknown;
-          return original.call(target, ...args.slice(0, -1), (tx: postgres.Sql) => work(alwaysPrepared(tx)));
-        };
-      }
-      return Reflect.get(target, property, receiver);
-    },
-  });
+export class PreparingClient extends pg.Client {
+  observer: QueryObserver | undefined;
+  /** Set while the pool has handed this connection out for a transaction. */
+  checkedOut = false;
+
+  override query(...args: unknown[]): never {
+    const [first, values] = args;
+    let text: string | undefined;
+    if (first && typeof first === "object" && typeof (first as { text?: unknown }).text === "string") {
+      const config = first as pg.QueryConfig;
+      text = config.text;
+      const params = config.values ?? (Array.isArray(values) ? values : undefined);
+      if (!config.name && params && params.length > 0) args[0] = { ...config, name: statementName(config.text) };
+    } else if (typeof first === "string") {
+      text = first;
+      if (Array.isArray(values) && values.length > 0) args[0] = { text: first, name: statementName(first) };
+    }
+    const run = (super.query as (...a: unknown[]) => never).bind(this);
+    const observer = this.observer;
+    if (!observer || text === undefined) return run(...args);
+    const callback = typeof args.at(-1) === "function" ? (args.pop() as (err: unknown, res?: unknown) => void) : undefined;
+    const observed = observer(text, this.checkedOut, () => run(...args) as Promise<unknown>);
+    if (!callback) return observed as never;
+    observed.then((res) => callback(null, res), (err: unknown) => callback(err));
+    return undefined as never;
+  }
+}
+
+export function statementName(text: string): string {
+  return `wms_${createHash("sha1").update(text).digest("base64url")}`;
 }

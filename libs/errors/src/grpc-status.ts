@@ -3,6 +3,7 @@ import { create, toBinary, fromBinary, type DescMessage, type Message } from "@b
 import { anyPack, anyUnpack, type Any } from "@bufbuild/protobuf/wkt";
 import { descriptorRegistry } from "@wms/proto/descriptors";
 import { DomainError, excerpt, type ErrorKind, type FieldViolation } from "./domain-error.js";
+import { transportError } from "./transport-failure.js";
 
 // Bounds on what one status carries back, whatever a handler put in it: client input echoed
 // in a message or a metadata value stays an excerpt.
@@ -43,10 +44,12 @@ const schemas = {
 };
 
 /**
- * The one place a failure becomes a gRPC status. DomainErrors keep their kind and reason;
- * anything else is INTERNAL with a generic message (the cause is logged by the caller, never sent).
+ * The one place a failure becomes a gRPC status. DomainErrors keep their kind and reason; the
+ * database or network failing is UNAVAILABLE (retry later); anything else is INTERNAL with a
+ * generic message (the cause is logged by the caller, never sent).
  */
-export function toServiceError(err: unknown, domain: string): Partial<StatusObject> {
+export function toServiceError(failure: unknown, domain: string): Partial<StatusObject> {
+  const err = failure instanceof DomainError ? failure : transportError(failure) ?? failure;
   if (!(err instanceof DomainError)) {
     return { code: Status.INTERNAL, details: "internal error", metadata: detailsMetadata(Status.INTERNAL, "internal error", UNEXPECTED_ERROR, domain, {}, []) };
   }

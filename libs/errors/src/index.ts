@@ -11,3 +11,4 @@ export {
 export { Validator } from "./validator.js";
 export { toServiceError, fromServiceError, decodeStatusDetails, UNEXPECTED_ERROR, type StatusDetails } from "./grpc-status.js";
 export { requestViolations, MAX_SAFE_INT64, MAX_TEXT_LENGTH, type FieldNaming } from "./request-violations.js";
+export { transportFailure, transportError, type TransportFailure } from "./transport-failure.js";

@@ -19,6 +19,12 @@ export const commonConfigSpec = {
   HOST: env.string("127.0.0.1", "the address to listen on"),
   DATABASE_URL: env.optionalUrl(["postgres:", "postgresql:"]),
   DB_POOL_SIZE: env.integer(10, 1, 200),
+  /** Give up opening a database connection after this long (the call answers UNAVAILABLE). */
+  DB_CONNECT_TIMEOUT: env.duration("2s"),
+  /** Give up waiting for a free pooled connection after this long (UNAVAILABLE). */
+  DB_ACQUIRE_TIMEOUT: env.duration("10s"),
+  /** The database cancels a statement (or a lock wait) running longer than this. */
+  DB_STATEMENT_TIMEOUT: env.duration("10s"),
   DATA_DIR: env.string(".data", "a directory for the embedded database and keys"),
   /** Signs end users' access tokens: the user service only. */
   JWT_PRIVATE_KEY: env.optionalString("an Ed25519 private key, PEM"),
