@@ -45,7 +45,10 @@ async function prepareAll(): Promise<Prepared[]> {
           ? world.tokens.buyer
           : undefined;
   const out: Prepared[] = [];
-  for (const entry of rpcCatalog) out.push({ path: entry.path, request: await entry.request(world), token: tokenFor(entry.serves) });
+  for (const entry of rpcCatalog) {
+    const token = tokenFor(entry.serves);
+    out.push({ path: entry.path, request: await entry.request(world, token === world.tokens.service ? "service" : undefined), token });
+  }
   return out;
 }
 
@@ -79,8 +82,7 @@ describe("PostgreSQL stopped", () => {
     await pg.start();
     const afterRestart = await prepareUntilUp();
     const recovered = await callInTurn(afterRestart);
-    // Recovered: every RPC answers as it did before the outage (GetUser of a user only known
-    // by token is NOT_FOUND, a login with a wrong password UNAUTHENTICATED, the rest OK).
+    // Recovered: every RPC answers as it did before the outage.
     expect(recovered.map((o) => `${o.path} ${o.code}`)).toEqual(up.map((o) => `${o.path} ${o.code}`));
   });
 });

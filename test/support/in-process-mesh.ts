@@ -36,7 +36,7 @@ export async function startInProcessMesh(options: InProcessMeshOptions): Promise
   const ports = Object.fromEntries(await Promise.all(peerNames.map(async (n) => [n, await freePort()] as const))) as Record<ServiceName, number>;
   const grpc = Object.fromEntries(peerNames.map((n) => [n, `127.0.0.1:${ports[n]}`])) as Record<ServiceName, string>;
   // Small pools: five services share one PostgreSQL with every other test file running.
-  const env: Record<string, string> = { DATABASE_URL: databaseUrl, DB_POOL_SIZE: "4", ...tokens.env(), ...options.env };
+  const env: Record<string, string> = { DATABASE_URL: databaseUrl, DB_POOL_SIZE: "3", ...tokens.env(), ...options.env };
   for (const n of peerNames) env[`${n.toUpperCase()}_SERVICE_ADDR`] = grpc[n];
   const running: TestService[] = [];
   let gateway: RunningGateway | undefined;

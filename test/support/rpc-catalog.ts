@@ -13,6 +13,8 @@ export interface World {
   grpc: RawGrpc;
   tokens: { buyer: string; owner: string; otherSeller: string; service: string };
   userIds: { buyer: string; owner: string; otherSeller: string };
+  /** The buyer is registered: Login and GetUser find them. */
+  buyerLogin: { email: string; password: string };
   shopId: string;
   otherShopId: string;
   warehouseIds: [string, string];
@@ -30,8 +32,8 @@ export interface RpcEntry {
   path: string;
   /** Who the RPC serves; `anyone` also serves calls without a token. */
   serves: Principal[];
-  /** Builds a valid request, preparing what it needs (a pending order, a reservation). */
-  request(world: World): Promise<Record<string, unknown>>;
+  /** Builds a valid request for `caller`, preparing what it needs (a pending order, a reservation). */
+  request(world: World, caller?: Principal): Promise<Record<string, unknown>>;
 }
 
 const S = serviceNames;
@@ -40,9 +42,14 @@ const at = (service: string, method: string) => `${service}/${method}`;
 /** A valid request for every RPC of every service, with who may call it. */
 export const rpcCatalog: RpcEntry[] = [
   { path: at(S.user, "Register"), serves: ["anyone"], request: async () => ({ email: `${newId()}@example.com`, password: "long enough" }) },
-  { path: at(S.user, "Login"), serves: ["anyone"], request: async () => ({ login: "nobody@example.com", password: "wrong password" }) },
+  { path: at(S.user, "Login"), serves: ["anyone"], request: async (w) => ({ login: w.buyerLogin.email, password: w.buyerLogin.password }) },
   { path: at(S.user, "GetUser"), serves: ["buyer", "service"], request: async (w) => ({ userId: w.userIds.buyer }) },
-  { path: at(S.shop, "CreateShop"), serves: ["owner", "other seller", "service"], request: async (w) => ({ name: `Shop ${newId()}`, ownerUserId: w.userIds.owner }) },
+  {
+    path: at(S.shop, "CreateShop"),
+    serves: ["owner", "other seller", "service"],
+    // A seller creates a shop for themself; a service (registration) names the owner.
+    request: async (w, caller) => ({ name: `Shop ${newId()}`, ownerUserId: caller === "service" ? w.userIds.owner : "" }),
+  },
   { path: at(S.shop, "GetShop"), serves: ["anyone"], request: async (w) => ({ shopId: w.shopId }) },
   { path: at(S.shop, "ListShops"), serves: ["anyone"], request: async (w) => ({ ownerUserId: w.userIds.owner }) },
   { path: at(S.product, "CreateProduct"), serves: ["owner"], request: async (w) => ({ shopId: w.shopId, name: `P ${newId()}`, priceCents: 10n }) },
@@ -92,7 +99,11 @@ export function serviceOf(path: string): ServiceName {
 /** Builds the world over gRPC: a stocked product of the owner, another seller's shop, a buyer. */
 export async function createWorld(mesh: InProcessMesh): Promise<World> {
   const grpc = new RawGrpc();
-  const userIds = { buyer: newId(), owner: newId(), otherSeller: newId() };
+  const buyerLogin = { email: `buyer-${newId()}@example.com`, password: "a long password" };
+  const registered = await grpc.call(mesh.grpc.user, at(S.user, "Register"), buyerLogin);
+  if (registered.code !== "OK") throw new Error(`registering the buyer failed: ${registered.code} ${registered.message}`);
+  const buyerId = String((registered.response as { user?: { userId?: string } }).user?.userId);
+  const userIds = { buyer: buyerId, owner: newId(), otherSeller: newId() };
   const tokens = {
     buyer: await mesh.tokens.user(userIds.buyer, "buyer"),
     owner: await mesh.tokens.user(userIds.owner, "seller"),
@@ -117,6 +128,7 @@ export async function createWorld(mesh: InProcessMesh): Promise<World> {
     grpc,
     tokens,
     userIds,
+    buyerLogin,
     shopId,
     otherShopId,
     warehouseIds,
