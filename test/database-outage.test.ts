@@ -156,7 +156,7 @@ describe("PostgreSQL stopped under load", () => {
     const mismatched = await mesh.sql`
       with ledger as (
         select warehouse_id, product_id,
-          sum(case when kind in ('RECEIPT', 'TRANSFER_IN') then quantity when kind in ('TRANSFER_OUT', 'COMMIT') then -quantity else 0 end) as on_hand,
+          sum(case when kind in ('RECEIPT', 'TRANSFER_IN', 'ADJUSTMENT') then quantity when kind in ('TRANSFER_OUT', 'COMMIT') then -quantity else 0 end) as on_hand,
           sum(case when kind = 'RESERVE' then quantity when kind in ('RELEASE', 'COMMIT') then -quantity else 0 end) as reserved
         from warehouse.stock_movements group by 1, 2)
       select l.warehouse_id from warehouse.stock_levels l left join ledger g using (warehouse_id, product_id)
