@@ -1,9 +1,9 @@
 import postgres from "postgres";
 import { createLogger, type Logger } from "@wms/logging";
-import { peerNames, type ServiceName } from "@wms/service";
+import { serviceNames as peerNames, type ServiceName } from "@wms/proto/services";
 import { startGateway, type RunningGateway } from "@wms/gateway";
 import { createTestDatabase, freePort, startTestService, testTokens, type TestService, type TestTokens } from "@wms/testing";
-import { serviceModules } from "../../services/registry.js";
+import { serviceModule } from "../../services/registry.js";
 
 export interface InProcessMesh {
   tokens: TestTokens;
@@ -48,7 +48,7 @@ export async function startInProcessMesh(options: InProcessMeshOptions): Promise
     await created?.drop();
   };
   try {
-    for (const name of peerNames) running.push(await startTestService(serviceModules[name], { ...env, PORT: String(ports[name]) }, { logger: options.logger }));
+    for (const name of peerNames) running.push(await startTestService(serviceModule(name), { ...env, PORT: String(ports[name]) }, { logger: options.logger }));
     gateway = await startGateway({ host: "127.0.0.1", port: 0, upstreams: grpc, upstreamDeadlineMs: 5_000, logger: options.logger ?? createLogger("gateway", "silent") });
   } catch (err) {
     await stop();

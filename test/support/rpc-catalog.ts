@@ -1,6 +1,7 @@
 import { newId } from "@wms/db";
-import { descriptorRegistry, serviceNames } from "@wms/proto/descriptors";
-import type { ServiceName } from "@wms/service";
+import { descriptorRegistry } from "@wms/proto/descriptors";
+import { fullServiceNames as serviceNames } from "@wms/proto/services";
+import type { ServiceName } from "@wms/proto/services";
 import type { InProcessMesh } from "./in-process-mesh.js";
 import { RawGrpc, type RawOutcome } from "./raw-grpc.js";
 

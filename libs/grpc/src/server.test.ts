@@ -69,7 +69,7 @@ describe("the gRPC server bootstrap", () => {
       host: "127.0.0.1",
       port: 0,
       services: [
-        bindService("wms.shop.v1.ShopService", ShopServiceService, {
+        bindService(ShopServiceService, {
           ...unimplementedHandlers(ShopServiceService),
           getShop: async () => {
             handled += 1;
