@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from "vitest";
 import { sql } from "drizzle-orm";
-import { newId, type Database } from "@wms/db";
+import { newId, queryRows, type Database } from "@wms/db";
 import {
   assertLedgerMatchesLevels as assertLedger,
   openTestDatabase as openMigratedTestDatabase,
@@ -21,7 +21,7 @@ export const openTestDatabase = (label: string): Promise<MigratedTestDatabase> =
 
 /** The ledger invariant (see @wms/testing) over this database; throws listing every mismatch. */
 export function assertLedgerMatchesLevels(db: Database, productIds?: string[]): Promise<void> {
-  const run: RunSql = async (statement) => (await db.execute(sql.raw(statement))) as unknown as Array<Record<string, unknown>>;
+  const run: RunSql = (statement) => queryRows<Record<string, unknown>>(db, sql.raw(statement));
   return assertLedger(run, productIds);
 }
 
