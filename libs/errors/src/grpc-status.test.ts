@@ -47,7 +47,7 @@ describe("error mapping", () => {
     const mapped = toServiceError(errors.notFound("shop", id), "wms.shop.v1");
     const back = fromServiceError(asServiceError(mapped));
     expect(back.message.length).toBeLessThan(100);
-    expect(back.metadata.id!.length).toBeLessThanOrEqual(101);
+    expect(back.metadata.shopId!.length).toBeLessThanOrEqual(101);
     const wordy = toServiceError(errors.invalidArgument([{ field: "name", description: "y".repeat(5000), reason: "TOO_LONG" }], "z".repeat(5000)), "wms.shop.v1");
     const wordyBack = fromServiceError(asServiceError(wordy));
     expect(wordyBack.message.length).toBeLessThanOrEqual(301);
