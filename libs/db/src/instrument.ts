@@ -23,33 +23,6 @@ export function postgresAttributes(url: string): Attributes {
 }
 
 /**
- * The `postgres` driver has no OpenTelemetry instrumentation: this wraps a client so every
- * statement drizzle sends (`unsafe`, in or out of a transaction) is a child span of the current
- * request, with the parameterized SQL text and never its parameters, and so the pool gauge sees
- * each query or transaction that holds a connection.
- */
-export function instrumentPostgres<C extends object>(client: C, scope: QueryScope, inTransaction = false): C {
-  return new Proxy(client, {
-    get(target, prop) {
-      const value: unknown = Reflect.get(target, prop, target);
-      if (typeof value !== "function") return value;
-      if (prop === "unsafe") {
-        return (text: string, ...rest: unknown[]) => tracedQuery(value.call(target, text, ...rest) as PendingQuery, text, scope, inTransaction);
-      }
-      if (prop === "begin" || prop === "savepoint") {
-        return (...args: unknown[]) => {
-          const body = args.pop() as (tx: object) => unknown;
-          const release = prop === "begin" ? scope.pool?.begin() : undefined;
-          const run = value.call(target, ...args, (tx: object) => body(instrumentPostgres(tx, scope, true))) as Promise<unknown>;
-          return release ? run.finally(release) : run;
-        };
-      }
-      return value.bind(target);
-    },
-  });
-}
-
-/**
  * For the pg pool (FailFastPool's `observeQuery`): every statement a pooled client runs is a
  * child span of the current request, with the parameterized SQL text and never its values, and
  * the pool gauge counts each statement or transaction holding a connection.
@@ -71,28 +44,6 @@ export function instrumentPglite<C extends object>(client: C, scope: QueryScope)
         return (body: (tx: object) => unknown) => value.call(target, (tx: object) => body(instrumentPglite(tx, scope)));
       }
       return value.bind(target);
-    },
-  });
-}
-
-/** A postgres.js query: lazy, it runs when first awaited; `.values()` asks for rows as arrays. */
-interface PendingQuery extends PromiseLike<unknown> {
-  values(): PendingQuery;
-}
-
-function tracedQuery(pending: PendingQuery, text: string, scope: QueryScope, inTransaction: boolean): PendingQuery {
-  let outcome: Promise<unknown> | undefined;
-  return new Proxy(pending, {
-    get(target, prop) {
-      if (prop === "then") {
-        return (onFulfilled?: (v: unknown) => unknown, onRejected?: (e: unknown) => unknown) => {
-          outcome ??= observe(() => target, text, scope, inTransaction ? undefined : scope.pool?.begin());
-          return outcome.then(onFulfilled, onRejected);
-        };
-      }
-      if (prop === "values") return () => tracedQuery(target.values(), text, scope, inTransaction);
-      const value: unknown = Reflect.get(target, prop, target);
-      return typeof value === "function" ? value.bind(target) : value;
     },
   });
 }
