@@ -11,9 +11,14 @@ const UPSTREAM_CHECK_MS = 2_000;
 /**
  * `/healthz`: the gateway process answers. `/readyz`: every upstream reports its service
  * SERVING through grpc.health.v1 (a draining service reports NOT_SERVING), else 503, so a load
- * balancer stops sending traffic that could not be served.
+ * balancer stops sending traffic that could not be served. A draining gateway is not ready either.
  */
-export function healthEndpoints(registry: FileRegistry, clients: UpstreamClients, upstreams: Record<UpstreamName, string>): OwnEndpoint {
+export function healthEndpoints(
+  registry: FileRegistry,
+  clients: UpstreamClients,
+  upstreams: Record<UpstreamName, string>,
+  draining: () => boolean = () => false,
+): OwnEndpoint {
   const check = registry.getService("grpc.health.v1.Health")?.methods.find((m) => m.name === "Check");
   if (!check) throw new Error("grpc.health.v1.Health missing from the descriptor registry");
 
@@ -31,6 +36,7 @@ export function healthEndpoints(registry: FileRegistry, clients: UpstreamClients
   };
 
   const ready = async (): Promise<Reply> => {
+    if (draining()) return { status: 503, body: JSON.stringify({ status: "NOT_SERVING", draining: true }), headers: { "cache-control": "no-store" } };
     const names = Object.keys(upstreams) as UpstreamName[];
     const statuses = await Promise.all(names.map(upstreamStatus));
     const allServing = statuses.every((s) => s === "SERVING");

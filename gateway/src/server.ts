@@ -36,7 +36,12 @@ export interface GatewayOptions {
 export interface RunningGateway {
   port: number;
   url: string;
-  close(): Promise<void>;
+  /**
+   * Drains: /readyz answers 503, no new connection is accepted, idle keep-alive connections
+   * close at once and busy ones after their current response (sent with `Connection: close`);
+   * whatever is still open after `graceMs` (default 10 s) is cut.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** The REST → gRPC gateway: routes come from the google.api.http annotations of the contracts. */
@@ -48,7 +53,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const logger = loggerFor(opts.logger, "gateway");
   const cors = corsPolicy(opts.corsOrigins ?? [], routes.map((r) => r.httpMethod));
-  const ownEndpoints: OwnEndpoint[] = [healthEndpoints(registry, clients, opts.upstreams), docsEndpoints(registry)];
+  let draining = false;
+  const ownEndpoints: OwnEndpoint[] = [healthEndpoints(registry, clients, opts.upstreams, () => draining), docsEndpoints(registry)];
 
   /** An own endpoint's path is fixed, so it is its own route in traces and metrics. */
   const ownEndpointReply = async (req: IncomingMessage, pathname: string, reportRoute: RouteReporter): Promise<Reply | undefined> => {
@@ -92,8 +98,12 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       } catch (err) {
         reply = gatewayFailure(registry, err, logger);
       }
-      res.writeHead(reply.status, { "content-type": "application/json", ...cors.responseHeaders(req), ...reply.headers });
+      // While draining, each connection closes after this response, so keep-alive clients move
+      // to another replica instead of holding this one open past the grace period.
+      const closeHeader = draining ? { connection: "close" } : undefined;
+      res.writeHead(reply.status, { "content-type": "application/json", ...cors.responseHeaders(req), ...reply.headers, ...closeHeader });
       res.end(reply.body);
+      if (draining) server.closeIdleConnections();
       const ms = Math.round((performance.now() - started) * 10) / 10;
       logger.info({ method: req.method, path: url.pathname, status: reply.status, ms }, "http request");
       return reply.status;
@@ -113,19 +123,23 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const port = (server.address() as AddressInfo).port;
   const host = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
   logger.info({ url: `http://${host}:${port}`, routes: routes.length }, "gateway listening");
+  let closing: Promise<void> | undefined;
   return {
     port,
     url: `http://${host}:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        // Stops accepting, lets in-flight requests finish, then drops the channels upstream.
-        server.close((err) => {
+    close: (graceMs = 10_000) =>
+      (closing ??= new Promise<void>((resolve) => {
+        draining = true;
+        const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+        // Stops accepting; the callback runs once the last connection closed. The upstream
+        // channels close after that, so in-flight requests still reach their service.
+        server.close(() => {
+          clearTimeout(cut);
           clients.close();
-          if (err) reject(err);
-          else stopTracing("gateway").then(resolve, resolve);
+          stopTracing("gateway").then(resolve, resolve);
         });
         server.closeIdleConnections();
-      }),
+      })),
   };
 }
 

@@ -2,7 +2,7 @@ import { exitOnConfigError, loadConfig } from "@wms/config";
 import { onShutdownSignal } from "@wms/grpc";
 import { createLogger } from "@wms/logging";
 import { metricsConfigSpec, startMetricsServer } from "@wms/telemetry";
-import { serviceAddresses, serviceAddressSpec } from "@wms/service";
+import { commonConfigSpec, serviceAddresses, serviceAddressSpec } from "@wms/service";
 import { gatewayConfigSpec } from "./config.js";
 import { startGateway } from "./server.js";
 
@@ -10,7 +10,7 @@ import { startGateway } from "./server.js";
 export async function runGatewayStandalone(): Promise<void> {
   const logger = createLogger("gateway");
   const config = exitOnConfigError(() =>
-    loadConfig({ ...gatewayConfigSpec, ...serviceAddressSpec, ...metricsConfigSpec }),
+    loadConfig({ ...gatewayConfigSpec, ...serviceAddressSpec, ...metricsConfigSpec, SHUTDOWN_GRACE: commonConfigSpec.SHUTDOWN_GRACE }),
   );
   try {
     const gateway = await startGateway({
@@ -24,7 +24,7 @@ export async function runGatewayStandalone(): Promise<void> {
     });
     const metrics = await startMetricsServer({ host: config.METRICS_HOST, port: config.METRICS_PORT, logger });
     onShutdownSignal(logger, async () => {
-      await gateway.close();
+      await gateway.close(config.SHUTDOWN_GRACE);
       await metrics?.close();
     });
   } catch (err) {

@@ -1,11 +1,11 @@
 import { Client, credentials, type ServiceError } from "@grpc/grpc-js";
 import { fromBinary, toBinary, type DescMethod, type Message } from "@bufbuild/protobuf";
-import { unaryCall, type UnaryMethod } from "@wms/grpc";
+import { channelOptions, channelTarget, unaryCall, type UnaryMethod } from "@wms/grpc";
 
 const DEFAULT_DEADLINE_MS = 10_000;
 
 /**
- * One grpc-js channel per upstream address, reused for every request. Messages cross as
+ * One grpc-js channel per upstream (balanced round-robin over its replicas), reused for every request. Messages cross as
  * bytes from the dynamic descriptors, so no generated client is involved.
  */
 export class UpstreamClients {
@@ -31,7 +31,7 @@ export class UpstreamClients {
   private client(address: string): Client {
     let client = this.clients.get(address);
     if (!client) {
-      client = new Client(address, credentials.createInsecure());
+      client = new Client(channelTarget(address), credentials.createInsecure(), channelOptions);
       this.clients.set(address, client);
     }
     return client;

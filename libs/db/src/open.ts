@@ -10,6 +10,8 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { connectionPoolGauge } from "@wms/telemetry";
 import { instrumentPglite, instrumentPgPool, postgresAttributes } from "./instrument.js";
+import { ensureDatabase } from "./create-database.js";
+import { lockDataDir } from "./data-dir-lock.js";
 
 /** What services query through: the same drizzle API on PostgreSQL and on embedded PGlite. */
 export type Database = PgDatabase<PgQueryResultHKT>;
@@ -49,6 +51,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
   const migrate = opts.migrate ?? true;
   if (opts.url) {
     const url = opts.url;
+    await ensureDatabase(url);
     if (migrate) await withAdvisoryLock(url, `wms-migrate-${opts.service}`, (client) => migrateNodePg(drizzleNodePg(client), migrationConfig));
     const scope = { service: opts.service, attributes: postgresAttributes(url), pool: connectionPoolGauge(opts.service, opts.poolSize ?? 10) };
     const pool = new FailFastPool(url, { ...opts, applicationName: `wms-${opts.service}`, observeQuery: instrumentPgPool(scope), observeCheckout: () => scope.pool.begin() });
@@ -85,14 +88,15 @@ async function withAdvisoryLock<T>(url: string, name: string, work: (client: pg.
 
 // One PGlite per data dir for the whole process: PGlite cannot be opened twice, and the
 // embedded mesh runs every service in this one process.
-const pglites = new Map<string, { client: PGlite; users: number }>();
+const pglites = new Map<string, { client: PGlite; users: number; unlock: () => void }>();
 
 async function sharedPglite(dataDir: string): Promise<{ client: PGlite; release: () => Promise<void> }> {
   let entry = pglites.get(dataDir);
   if (!entry) {
     const path = dataDir === ":memory:" ? undefined : join(dataDir, "pglite");
     if (path) mkdirSync(path, { recursive: true });
-    entry = { client: new PGlite(path), users: 0 };
+    const unlock = path ? lockDataDir(dataDir) : () => undefined;
+    entry = { client: new PGlite(path), users: 0, unlock };
     pglites.set(dataDir, entry);
   }
   entry.users += 1;
@@ -105,6 +109,7 @@ async function sharedPglite(dataDir: string): Promise<{ client: PGlite; release:
       if (current.users === 0) {
         pglites.delete(dataDir);
         await current.client.close();
+        current.unlock();
       }
     },
   };

@@ -2,6 +2,7 @@ import { credentials, makeGenericClientConstructor, type Client, type ServiceDef
 import type { TokenIssuer } from "@wms/auth";
 import { fromServiceError } from "@wms/errors";
 import { unaryCall } from "./unary.js";
+import { channelOptions, channelTarget } from "./channel.js";
 
 export interface CallOptions {
   /** Absolute deadline; the caller's own deadline should be passed on. Default: 10 s from now. */
@@ -38,7 +39,8 @@ export class ServiceCredentials {
 const DEFAULT_DEADLINE_MS = 10_000;
 
 /**
- * A promise-returning client. Failures come back as DomainErrors with the peer's code, reason
+ * A promise-returning client over one channel to `address` (one address, several comma-separated
+ * ones, or a `dns:///` name), balanced round-robin across them. Failures come back as DomainErrors with the peer's code, reason
  * and field violations, so they can be rethrown as they are.
  */
 export function createClient<D extends ServiceDefinition>(
@@ -47,7 +49,7 @@ export function createClient<D extends ServiceDefinition>(
   credentialsSource?: ServiceCredentials,
 ): PromiseClient<D> {
   const Ctor = makeGenericClientConstructor(definition, "wms");
-  const client: Client = new Ctor(address, credentials.createInsecure());
+  const client: Client = new Ctor(channelTarget(address), credentials.createInsecure(), channelOptions);
   const out: Record<string, unknown> = { close: () => client.close() };
   for (const [name, method] of Object.entries(definition)) {
     out[name] = async (request: unknown, options: CallOptions = {}) => {

@@ -7,3 +7,4 @@ export { onShutdownSignal } from "./shutdown.js";
 export { toTimestamp, fromTimestamp } from "./timestamp.js";
 export { pageSize, encodePageToken, decodePageToken, nextPageToken } from "./pagination.js";
 export { observeServerCall } from "./call-telemetry.js";
+export { channelTarget, channelOptions } from "./channel.js";
