@@ -1,20 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoProducts } from "@wms/demo";
-import { createTestDatabase, TEST_REDIS_URL } from "@wms/testing";
 import { startMesh, restClient, errorReason, type Mesh } from "../support/mesh.js";
+import { startProcessMesh } from "../support/process-mesh.js";
 
 const fast = { RESERVATION_TTL: "3s", SWEEP_INTERVAL: "200ms", RESERVATION_SWEEP_INTERVAL: "200ms" };
 
-// The buyer's checkout flow over REST with a 3 s reservation, on the embedded mesh and on
-// PostgreSQL + Redlock.
+// The buyer's checkout flow over REST with a 3 s reservation, on the embedded mesh in one
+// process and on `npm run mesh` (every replica its own process, PostgreSQL + Redlock).
 describe.each([
   { mode: "embedded", real: false },
-  { mode: "PostgreSQL + Redis", real: true },
+  { mode: "every service its own process, PostgreSQL + Redis", real: true },
 ])("checkout flow over REST ($mode)", ({ real }) => {
   let mesh: Mesh;
   let rest: ReturnType<typeof restClient>;
   let buyer: string;
-  let drop: (() => Promise<void>) | undefined;
   const headphones = demoProducts.find((p) => p.name === "Wireless Headphones")!;
   const blender = demoProducts.find((p) => p.name === "Kitchen Blender")!;
 
@@ -33,19 +32,12 @@ describe.each([
   }
 
   beforeAll(async () => {
-    const env: Record<string, string> = { ...fast };
-    if (real) {
-      const db = await createTestDatabase("checkout_e2e");
-      drop = db.drop;
-      Object.assign(env, { DATABASE_URL: db.url, REDIS_URLS: TEST_REDIS_URL });
-    }
-    mesh = await startMesh(env);
+    mesh = real ? await startProcessMesh(fast) : await startMesh(fast);
     rest = restClient(mesh.restUrl);
     buyer = (await rest("POST", "/v1/users:login", { body: { login: "dmp.buyer@domain.com", password: "123456" } })).json.accessToken as string;
-  }, 120_000);
+  }, 180_000);
   afterAll(async () => {
     await mesh?.stop();
-    await drop?.();
   });
 
   it("checkout lowers availability and payment keeps it lowered", async () => {

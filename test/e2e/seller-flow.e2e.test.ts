@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoProducts, demoWarehouses } from "@wms/demo";
 import { startMesh, restClient, errorReason, type Mesh } from "../support/mesh.js";
+import { startProcessMesh } from "../support/process-mesh.js";
 
-// What a seller does over REST, on the embedded mesh with its demo data.
-describe("seller flow over REST", () => {
+// What a seller does over REST with the demo data, on the embedded mesh in one process and on
+// `npm run mesh` (every replica its own process, PostgreSQL + Redlock).
+describe.each([
+  { mode: "embedded", processes: false },
+  { mode: "every service its own process, PostgreSQL + Redis", processes: true },
+])("seller flow over REST ($mode)", ({ processes }) => {
   let mesh: Mesh;
   let rest: ReturnType<typeof restClient>;
   let sellerToken: string;
@@ -18,12 +23,12 @@ describe("seller flow over REST", () => {
     Number(((await rest("GET", `/v1/products/${productId}`, { token: buyerToken })).json.product as Record<string, string>).availableQuantity);
 
   beforeAll(async () => {
-    mesh = await startMesh();
+    mesh = processes ? await startProcessMesh() : await startMesh();
     rest = restClient(mesh.restUrl);
     sellerToken = await login("dmp.seller@domain.com");
     otherSellerToken = await login("dmp.seller2@domain.com");
     buyerToken = await login("dmp.buyer@domain.com");
-  }, 120_000);
+  }, 180_000);
   afterAll(async () => {
     await mesh?.stop();
   });
