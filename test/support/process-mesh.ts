@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { peerNames, type ServiceName } from "@wms/service";
+import { serviceNames, type ServiceName } from "@wms/proto/services";
 import { createTestDatabase, freePort, TEST_REDIS_URL } from "@wms/testing";
 import { buildProduction } from "../../scripts/build.js";
 import { defaultReplicas, launchMesh, type LaunchedMesh } from "../../services/launcher.js";
@@ -34,7 +34,7 @@ export async function startProcessMesh(env: Record<string, string> = {}): Promis
   try {
     await buildProduction(outDir);
     const ports = {} as Record<ServiceName, number[]>;
-    for (const name of peerNames) ports[name] = await Promise.all(Array.from({ length: defaultReplicas[name] }, () => freePort()));
+    for (const name of serviceNames) ports[name] = await Promise.all(Array.from({ length: defaultReplicas[name] }, () => freePort()));
     const launched = await launchMesh({
       run: { command: process.execPath, args: ["--enable-source-maps", join(outDir, "main.js")], cwd: repoRoot },
       env: {

@@ -28,7 +28,7 @@ export async function ensureDatabase(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 10_000 });
   try {
     await client.connect();
-    await client.query(`create database ${pg.escapeIdentifier(name)}`);
+    await client.query(`create database ${client.escapeIdentifier(name)}`);
   } catch (err) {
     const code = pgErrorCode(err);
     // Another replica starting at the same moment created it first.

@@ -7,7 +7,7 @@ import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
 import { migrate as migrateNodePg } from "drizzle-orm/node-postgres/migrator";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { withReplicas, type PgDatabase, type PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { connectionPoolGauge } from "@wms/telemetry";
 import { instrumentPglite, instrumentPgPool, postgresAttributes } from "./instrument.js";
 import { ensureDatabase } from "./create-database.js";
@@ -17,7 +17,14 @@ import { lockDataDir } from "./data-dir-lock.js";
 export type Database = PgDatabase<PgQueryResultHKT>;
 
 export interface DatabaseHandle {
+  /** The primary: every write, and every read that decides something (stock, ownership, prices). */
   readonly db: Database;
+  /**
+   * For reads that tolerate replication lag (listings, a product's page): the read replicas
+   * when DATABASE_REPLICA_URLS names any (drizzle's withReplicas picks one per query; writes
+   * through it still go to the primary), else the primary itself.
+   */
+  readonly readDb: Database;
   /**
    * Runs `work` while holding a cluster-wide lock named `name` (a PostgreSQL advisory lock), so
    * replicas starting together do one-time work (demo data) one after another.
@@ -34,6 +41,8 @@ export interface OpenDatabaseOptions {
   service: string;
   migrationsFolder: string;
   poolSize?: number;
+  /** PostgreSQL read replicas (ignored on the embedded database). */
+  replicaUrls?: string[];
   /** False when migrations were applied beforehand (`migrate`, a Kubernetes Job before rollout). Default true. */
   migrate?: boolean;
   connectTimeoutMs?: number;
@@ -55,10 +64,24 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
     if (migrate) await withAdvisoryLock(url, `wms-migrate-${opts.service}`, (client) => migrateNodePg(drizzleNodePg(client), migrationConfig));
     const scope = { service: opts.service, attributes: postgresAttributes(url), pool: connectionPoolGauge(opts.service, opts.poolSize ?? 10) };
     const pool = new FailFastPool(url, { ...opts, applicationName: `wms-${opts.service}`, observeQuery: instrumentPgPool(scope), observeCheckout: () => scope.pool.begin() });
+    const db = drizzleNodePg(pool);
+    // Read replicas get pools of their own, traced like the primary's but not counted in its gauge.
+    const replicas = (opts.replicaUrls ?? []).map(
+      (replicaUrl) =>
+        new FailFastPool(replicaUrl, {
+          ...opts,
+          applicationName: `wms-${opts.service}-read`,
+          observeQuery: instrumentPgPool({ service: opts.service, attributes: postgresAttributes(replicaUrl) }),
+        }),
+    );
+    const [first, ...rest] = replicas.map((replica) => drizzleNodePg(replica));
     return {
-      db: drizzleNodePg(pool) as unknown as Database,
+      db: db as unknown as Database,
+      readDb: (first ? withReplicas(db, [first, ...rest]) : db) as unknown as Database,
       exclusively: (name, work) => withAdvisoryLock(url, name, () => work()),
-      close: () => pool.end(),
+      close: async () => {
+        await Promise.all([pool, ...replicas].map((p) => p.end()));
+      },
     };
   }
   const shared = await sharedPglite(opts.dataDir);
@@ -66,7 +89,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
   if (migrate) await migratePglite(db, migrationConfig);
   // One process owns an embedded database: nothing else can race it.
   const traced = drizzlePglite(instrumentPglite(shared.client, { service: opts.service, attributes: { "db.system": "postgresql", "db.system.name": "postgresql" } }));
-  return { db: traced as unknown as Database, exclusively: (_name, work) => work(), close: () => shared.release() };
+  return { db: traced as unknown as Database, readDb: traced as unknown as Database, exclusively: (_name, work) => work(), close: () => shared.release() };
 }
 
 /**

@@ -100,4 +100,27 @@ describe("the gRPC server bootstrap", () => {
     expect(huge).toBeUndefined(); // int32 page sizes are not 64-bit: clamped by the handler, not refused here
     expect(handled).toBe(1);
   });
+
+  it("balances a client round-robin over every address it is given, and past a replica that drained", async () => {
+    const served = [0, 0];
+    const [a, b] = await Promise.all(
+      [0, 1].map((i) =>
+        serverWith(async () => {
+          served[i]! += 1;
+          return { shop: undefined };
+        }),
+      ),
+    );
+    const client = createClient(ShopServiceService, `${a!.address},localhost:${b!.port}`);
+    for (let i = 0; i < 20; i++) await client.getShop({ shopId: "x" });
+    expect(served[0]).toBeGreaterThanOrEqual(5);
+    expect(served[1]).toBeGreaterThanOrEqual(5);
+    expect(served[0]! + served[1]!).toBe(20);
+
+    await a!.shutdown(1_000);
+    const before = served[1]!;
+    for (let i = 0; i < 10; i++) await client.getShop({ shopId: "x" });
+    expect(served[1]! - before).toBe(10);
+    client.close();
+  });
 });

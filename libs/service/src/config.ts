@@ -18,6 +18,8 @@ export const serviceAddressSpec = Object.fromEntries(
 export const commonConfigSpec = {
   HOST: env.string("127.0.0.1", "the address to listen on"),
   DATABASE_URL: env.optionalUrl(["postgres:", "postgresql:"]),
+  /** Read replicas for lag-tolerant reads (listings, a product's page); nothing that decides stock or ownership reads them. */
+  DATABASE_REPLICA_URLS: env.urlList(["postgres:", "postgresql:"]),
   DB_POOL_SIZE: env.integer(10, 1, 200),
   /** Give up opening a database connection after this long (the call answers UNAVAILABLE). */
   DB_CONNECT_TIMEOUT: env.duration("2s"),

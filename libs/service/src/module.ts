@@ -9,7 +9,10 @@ import type { Peers } from "./peers.js";
 /** Everything a service is handed at start; services build their domain from these by factory. */
 export interface ServiceDeps<S extends ConfigSpec> {
   config: CommonConfig & ConfigOf<S>;
+  /** The primary: writes, and every read that decides stock, ownership or prices. */
   db: Database;
+  /** Lag-tolerant reads only (listings, a product's page): a read replica when configured. */
+  readDb: Database;
   logger: Logger;
   peers: Peers;
   /** Signs end-user tokens; undefined unless this process holds JWT_PRIVATE_KEY (the user service). */

@@ -47,6 +47,7 @@ export async function startPlannedService<S extends ConfigSpec>(plan: ServicePla
     service: module.name,
     migrationsFolder: module.migrationsFolder,
     poolSize: config.DB_POOL_SIZE,
+    replicaUrls: config.DATABASE_REPLICA_URLS,
     migrate: config.MIGRATE,
     connectTimeoutMs: config.DB_CONNECT_TIMEOUT,
     acquireTimeoutMs: config.DB_ACQUIRE_TIMEOUT,
@@ -58,7 +59,7 @@ export async function startPlannedService<S extends ConfigSpec>(plan: ServicePla
   if (!serviceKeys.privateKey) throw new ConfigError(["SERVICE_PRIVATE_KEY is required when SERVICE_PUBLIC_KEY is set"]);
   const peers = createPeers(serviceAddresses(config), new ServiceCredentials(new TokenIssuer(serviceKeys.privateKey), module.name));
   const userTokenIssuer = userKeys.privateKey ? new TokenIssuer(userKeys.privateKey) : undefined;
-  const started = await module.create({ config, db: handle.db, logger, peers, userTokenIssuer });
+  const started = await module.create({ config, db: handle.db, readDb: handle.readDb, logger, peers, userTokenIssuer });
   const seed = started.seedDemoData;
   const demoDataLoaded = config.DEMO_DATA && seed ? (await handle.exclusively(`wms-demo-${module.name}`, seed)) === true : false;
   let server: RunningServer;

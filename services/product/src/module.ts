@@ -18,19 +18,22 @@ export const productService: ServiceModule<typeof productConfigSpec> = {
   name: "product",
   configSpec: productConfigSpec,
   migrationsFolder: fileURLToPath(new URL("../drizzle", import.meta.url)),
-  async create({ db, peers, config }) {
+  async create({ db, readDb, peers, config }) {
     const repo = createProductRepo(db);
     // Peer clients are made on first use: the warehouse may start after this service.
     const availability = warehouseAvailability((request, opts) => peers.warehouse().getAvailability(request, opts));
     const owners = createShopOwners((shopId, opts) => peers.shop().getShop({ shopId }, opts), config.SHOP_OWNER_CACHE_SIZE);
     const products = createProductsDomain({ repo, availability, owners });
+    // A product's page and the listings may lag a read replica; updates (owner checks) and
+    // batchGetProducts (the prices a checkout charges) read the primary.
+    const catalog = createProductsDomain({ repo: createProductRepo(readDb), availability, owners });
     return {
       bindings: [
         bindService(ProductServiceService, {
           createProduct: createProduct(products, owners),
-          getProduct: getProduct(products),
+          getProduct: getProduct(catalog),
           updateProduct: updateProduct(products),
-          listProducts: listProducts(products),
+          listProducts: listProducts(catalog),
           batchGetProducts: batchGetProducts(products),
         }),
       ],

@@ -14,15 +14,18 @@ export const shopService: ServiceModule<typeof shopConfigSpec> = {
   name: "shop",
   configSpec: shopConfigSpec,
   migrationsFolder: fileURLToPath(new URL("../drizzle", import.meta.url)),
-  async create({ db }) {
+  async create({ db, readDb }) {
     const repo = createShopRepo(db);
     const shops = createShopsDomain({ repo });
+    // Listings may lag a read replica; GetShop answers the owner checks of other services'
+    // writes, so it reads the primary.
+    const listings = createShopsDomain({ repo: createShopRepo(readDb) });
     return {
       bindings: [
         bindService(ShopServiceService, {
           createShop: createShop(shops),
           getShop: getShop(shops),
-          listShops: listShops(shops),
+          listShops: listShops(listings),
         }),
       ],
       seedDemoData: () => seedDemoShops(repo),

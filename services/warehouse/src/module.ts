@@ -31,7 +31,7 @@ export const warehouseService: ServiceModule<typeof warehouseConfigSpec> = {
   name: "warehouse",
   configSpec: warehouseConfigSpec,
   migrationsFolder: fileURLToPath(new URL("../drizzle", import.meta.url)),
-  async create({ config, db, logger, peers }) {
+  async create({ config, db, readDb, logger, peers }) {
     const repo = createWarehouseRepo(db);
     const locks = createLockManager({ redisUrls: config.REDIS_URLS, ttlMs: config.LOCK_TTL, retryDelayMs: config.LOCK_RETRY_DELAY, service: "warehouse" });
     const catalog = createPeerCatalog(
@@ -42,6 +42,9 @@ export const warehouseService: ServiceModule<typeof warehouseConfigSpec> = {
       config.OWNERSHIP_CACHE_SIZE,
     );
     const domain = createWarehouseDomain({ repo, catalog, locks });
+    // Warehouse listings and the movement history may lag a read replica; everything that
+    // decides stock (levels, availability, reservations) and every write reads the primary.
+    const history = createWarehouseDomain({ repo: createWarehouseRepo(readDb), catalog, locks });
     let sweeper: PeriodicTask | undefined;
     let stopLagGauge: (() => void) | undefined;
     const countReservation = reservationCounter("warehouse");
@@ -50,14 +53,14 @@ export const warehouseService: ServiceModule<typeof warehouseConfigSpec> = {
         bindService(WarehouseServiceService, {
           createWarehouse: createWarehouse(domain),
           getWarehouse: getWarehouse(domain),
-          listWarehouses: listWarehouses(domain),
+          listWarehouses: listWarehouses(history),
           updateWarehouse: updateWarehouse(domain),
           setWarehouseStatus: setWarehouseStatus(domain),
           addStock: addStock(domain),
           adjustStock: adjustStock(domain),
           transferStock: transferStock(domain),
           listStockLevels: listStockLevels(domain),
-          listStockMovements: listStockMovements(domain),
+          listStockMovements: listStockMovements(history),
           getAvailability: getAvailability(domain),
           reserveStock: reserveStock(domain),
           commitReservation: commitReservation(domain),
