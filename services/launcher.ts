@@ -22,6 +22,12 @@ export interface LaunchOptions {
   /** Ports per service, one per replica; default the service's port, then +10, +20, … */
   ports?: Partial<Record<ServiceName, number[]>>;
   gatewayPort?: number;
+  /**
+   * Each process's Prometheus port (METRICS_PORT): a first port (the others follow one apart
+   * in start order; default 9464), or one per process name (`order-2`, `gateway`; 0 lets the
+   * process pick a free one).
+   */
+  metricsPort?: number | ((processName: string) => number);
   /** The address every process listens on and is called at; default 127.0.0.1. */
   host?: string;
   /** Receives every output line, prefixed with its process's name; default stdout. */
@@ -82,6 +88,9 @@ export async function launchMesh(options: LaunchOptions): Promise<LaunchedMesh> 
   ) as Record<ServiceName, string>;
   const shared: NodeJS.ProcessEnv = { ...options.env, HOST: host, MIGRATE: "false" };
   for (const service of serviceNames) shared[addressVariable(service)] = addresses[service];
+  const order = [...plan.map((p) => p.name), "gateway"];
+  const chosen = options.metricsPort ?? 9464;
+  const metricsPort = typeof chosen === "number" ? (name: string) => chosen + order.indexOf(name) : chosen;
   const width = Math.max(...plan.map((p) => p.name.length), "gateway".length, "migrate".length);
 
   const gatewayPort = options.gatewayPort ?? 8080;
@@ -99,10 +108,10 @@ export async function launchMesh(options: LaunchOptions): Promise<LaunchedMesh> 
     await Promise.all(processes.map((p) => p.stop("SIGTERM", killAfterMs)));
   };
   try {
-    const services = plan.map((p) => new ManagedProcess(p.name, p.service, p.port, options.run, { ...shared, PORT: String(p.port) }, width, output));
+    const services = plan.map((p) => new ManagedProcess(p.name, p.service, p.port, options.run, { ...shared, PORT: String(p.port), METRICS_PORT: String(metricsPort(p.name)) }, width, output));
     processes.push(...services);
     await Promise.all(services.map((p) => p.listening(host, startTimeoutMs)));
-    const gateway = new ManagedProcess("gateway", "gateway", gatewayPort, options.run, { ...shared, GATEWAY_HOST: host, GATEWAY_PORT: String(gatewayPort) }, width, output);
+    const gateway = new ManagedProcess("gateway", "gateway", gatewayPort, options.run, { ...shared, GATEWAY_HOST: host, GATEWAY_PORT: String(gatewayPort), METRICS_PORT: String(metricsPort("gateway")) }, width, output);
     processes.push(gateway);
     await gateway.listening(host, startTimeoutMs);
   } catch (err) {

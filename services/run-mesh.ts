@@ -44,6 +44,7 @@ try {
     env: process.env,
     ports: firstPorts(),
     gatewayPort: process.env.GATEWAY_PORT ? Number(process.env.GATEWAY_PORT) : undefined,
+    metricsPort: process.env.METRICS_PORT ? Number(process.env.METRICS_PORT) : undefined,
   });
   for (const p of mesh.processes) {
     void p.exited().then((code) => {
@@ -68,3 +69,4 @@ function firstPorts(): Record<ServiceName, number[]> {
     }),
   ) as Record<ServiceName, number[]>;
 }
+

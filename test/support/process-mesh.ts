@@ -35,6 +35,7 @@ export async function startProcessMesh(env: Record<string, string> = {}): Promis
     await buildProduction(outDir);
     const ports = {} as Record<ServiceName, number[]>;
     for (const name of serviceNames) ports[name] = await Promise.all(Array.from({ length: defaultReplicas[name] }, () => freePort()));
+    const gatewayMetricsPort = await freePort();
     const launched = await launchMesh({
       run: { command: process.execPath, args: ["--enable-source-maps", join(outDir, "main.js")], cwd: repoRoot },
       env: {
@@ -48,6 +49,7 @@ export async function startProcessMesh(env: Record<string, string> = {}): Promis
       },
       ports,
       gatewayPort: await freePort(),
+      metricsPort: (name) => (name === "gateway" ? gatewayMetricsPort : 0),
       output: (line) => {
         output += `${line}\n`;
       },
@@ -57,6 +59,7 @@ export async function startProcessMesh(env: Record<string, string> = {}): Promis
       launched,
       databaseUrl: database.url,
       restUrl: launched.restUrl,
+      metricsUrl: `http://127.0.0.1:${gatewayMetricsPort}/metrics`,
       grpc: launched.addresses,
       output: () => output,
       async stop() {
