@@ -19,7 +19,8 @@ export interface ProcessMesh extends Mesh {
 /**
  * What `npm run mesh` runs, on free ports and a fresh database: the build output (built once
  * per test file, inside node_modules so its imports resolve), every replica its own process.
- * DB_POOL_SIZE stays small: the test server's connections are shared by every test file.
+ * One connection per process unless `env` says more: the test server's connections are
+ * shared by every test file running at the same time.
  */
 export async function startProcessMesh(env: Record<string, string> = {}): Promise<ProcessMesh> {
   const outDir = join(repoRoot, "node_modules", ".cache", `wms-mesh-${process.pid}-${randomBytes(3).toString("hex")}`);
@@ -43,7 +44,7 @@ export async function startProcessMesh(env: Record<string, string> = {}): Promis
         DATABASE_URL: database.url,
         REDIS_URLS: TEST_REDIS_URL,
         DATA_DIR: dataDir,
-        DB_POOL_SIZE: "2",
+        DB_POOL_SIZE: "1",
         LOG_LEVEL: "warn",
         ...env,
       },
