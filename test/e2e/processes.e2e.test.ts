@@ -1,11 +1,9 @@
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import postgres from "postgres";
-import { drizzle } from "drizzle-orm/postgres-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoProducts, demoWarehouses } from "@wms/demo";
-import type { Database } from "@wms/db";
-import { assertLedgerMatchesLevels } from "../../services/warehouse/src/test-support/ledger.js";
+import { assertLedgerMatchesLevels } from "@wms/testing";
 import { restClient, errorReason } from "../support/mesh.js";
 import { startProcessMesh, type ProcessMesh } from "../support/process-mesh.js";
 import { startRedisNodes, type RedisNodes } from "../support/redis-nodes.js";
@@ -99,7 +97,7 @@ describe("every service its own process, three Redis nodes", () => {
 
     const sql = postgres(mesh.databaseUrl, { max: 1, onnotice: () => undefined });
     try {
-      await assertLedgerMatchesLevels(drizzle(sql) as unknown as Database, [productId]);
+      await assertLedgerMatchesLevels((statement) => sql.unsafe(statement), [productId]);
     } finally {
       await sql.end({ timeout: 1 });
     }
