@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { generateKeyPairSync, createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
 
@@ -32,11 +32,17 @@ export function loadKeyPair(source: KeyPairSource): KeyPair {
   if (!existsSync(file)) {
     mkdirSync(dir, { recursive: true });
     const { privateKey } = generateKeyPairSync("ed25519");
-    // wx: two processes starting together must not overwrite each other's key.
+    // Written aside, then linked into place: processes starting together (`npm run mesh`) must
+    // neither overwrite each other's key nor read one half written. link() fails if the file
+    // exists, so the first key published is the one every process reads.
+    const aside = `${file}.${process.pid}.tmp`;
+    writeFileSync(aside, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
     try {
-      writeFileSync(file, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600, flag: "wx" });
+      linkSync(aside, file);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    } finally {
+      unlinkSync(aside);
     }
   }
   const privateKey = createPrivateKey(readFileSync(file));
