@@ -60,6 +60,7 @@ export async function startProcessMesh(env: Record<string, string> = {}): Promis
       launched,
       databaseUrl: database.url,
       restUrl: launched.restUrl,
+      readyLine: `WMS mesh ready: ${launched.processes.length} processes, REST ${launched.restUrl}`,
       metricsUrl: `http://127.0.0.1:${gatewayMetricsPort}/metrics`,
       grpc: launched.addresses,
       output: () => output,
