@@ -12,7 +12,8 @@ const MULTILINE_FIELDS = new Set(["description", "note", "shop_description"]);
 // C0 controls, DEL and C1 controls. PostgreSQL refuses NUL in text outright; the others have
 // no business in names, ids or keys and make logs and UIs lie.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-const CONTROL_EXCEPT_LINE_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+/** C0 controls but tab, line feed and carriage return; DEL; C1 controls: what prose may not hold. */
+export const CONTROL_EXCEPT_LINE_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
 const INT64_TYPES = new Set([ScalarType.INT64, ScalarType.SINT64, ScalarType.SFIXED64, ScalarType.UINT64, ScalarType.FIXED64]);
 

@@ -1,7 +1,5 @@
 import { errors, type FieldViolation, type FieldViolationReason } from "./domain-error.js";
-
-// C0 controls but tab, line feed and carriage return; DEL; C1 controls.
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+import { CONTROL_EXCEPT_LINE_BREAKS } from "./request-violations.js";
 
 /** Collects every field violation of a request, so one reply lists all of them. */
 export class Validator {
@@ -22,7 +20,7 @@ export class Validator {
    */
   text(value: string, max: number, field: string): this {
     return this.check(value.length <= max, field, "TOO_LONG", `must be at most ${max} characters`).check(
-      !CONTROL_CHARACTERS.test(value),
+      !CONTROL_EXCEPT_LINE_BREAKS.test(value),
       field,
       "INVALID_FORMAT",
       "must not contain control characters",
