@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { connect } from "node:net";
 import { meshServices, serviceNames, type ServiceName } from "@wms/proto/services";
-import { addressVariable } from "@wms/service";
+import { addressVariable, checkPortsFree } from "@wms/service";
 
 // Every service of the mesh as its own OS process (what a deployment runs), on one machine:
 // `npm run mesh` and the multi-process tests start it through launchMesh().
@@ -94,10 +94,11 @@ export async function launchMesh(options: LaunchOptions): Promise<LaunchedMesh> 
   const width = Math.max(...plan.map((p) => p.name.length), "gateway".length, "migrate".length);
 
   const gatewayPort = options.gatewayPort ?? 8080;
-  const taken = [];
-  for (const port of [...plan.map((p) => p.port), gatewayPort]) if (await accepts(host, port)) taken.push(port);
   // Checked first: a process that cannot bind would look ready to a port probe.
-  if (taken.length > 0) throw new Error(`already in use on ${host}: port ${taken.join(", ")} (another mesh or \`npm start\` running?)`);
+  await checkPortsFree([
+    ...plan.map((p) => ({ variable: `${p.name} port`, host, port: p.port })),
+    { variable: "GATEWAY_PORT", host, port: gatewayPort },
+  ]);
 
   const migrate = new ManagedProcess("migrate", "migrate", 0, options.run, options.env, width, output);
   const migrated = await migrate.exited();
