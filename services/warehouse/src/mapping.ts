@@ -6,18 +6,23 @@ import {
   WarehouseStatus,
   type AdjustStockRequest,
   type Reservation,
-  type StockLevel,
-  type StockMovement,
-  type Transfer,
-  type Warehouse,
+  type StockLevel as StockLevelMessage,
+  type StockMovement as StockMovementMessage,
+  type Transfer as TransferMessage,
+  type Warehouse as WarehouseMessage,
 } from "@wms/proto/warehouse";
-import type { LevelView, ReservationView } from "./db/repo.js";
-import type { WarehouseRow, WarehouseStatusValue } from "./db/schema/warehouses.js";
-import type { StockMovementKindValue, StockMovementRow } from "./db/schema/stock-movements.js";
-import type { TransferRow } from "./db/schema/transfers.js";
+import type { ReservationView } from "./db/repo.js";
 import type { ReservationStatusValue } from "./db/schema/reservations.js";
-import type { AdjustmentReasonValue } from "./db/schema/adjustments.js";
 import type { StockChange } from "./domain/adjustments.js";
+import type {
+  AdjustmentReason as AdjustmentReasonValue,
+  StockLevel,
+  StockMovement,
+  StockMovementKind as StockMovementKindValue,
+  Transfer,
+  Warehouse,
+  WarehouseStatus as WarehouseStatusValue,
+} from "./domain/model.js";
 
 const warehouseStatus: Record<WarehouseStatusValue, WarehouseStatus> = {
   ACTIVE: WarehouseStatus.WAREHOUSE_STATUS_ACTIVE,
@@ -64,18 +69,18 @@ export function stockChangeFromMessage(change: AdjustStockRequest["change"]): St
   return undefined;
 }
 
-export function toWarehouseMessage(row: WarehouseRow): Warehouse {
+export function toWarehouseMessage(warehouse: Warehouse): WarehouseMessage {
   return {
-    warehouseId: row.warehouseId,
-    shopId: row.shopId,
-    name: row.name,
-    location: row.location,
-    status: warehouseStatus[row.status],
-    createTime: toTimestamp(row.createTime),
+    warehouseId: warehouse.warehouseId,
+    shopId: warehouse.shopId,
+    name: warehouse.name,
+    location: warehouse.location,
+    status: warehouseStatus[warehouse.status],
+    createTime: toTimestamp(warehouse.createTime),
   };
 }
 
-export function toStockLevelMessage(level: LevelView): StockLevel {
+export function toStockLevelMessage(level: StockLevel): StockLevelMessage {
   return {
     warehouseId: level.warehouseId,
     productId: level.productId,
@@ -86,28 +91,28 @@ export function toStockLevelMessage(level: LevelView): StockLevel {
   };
 }
 
-export function toTransferMessage(row: TransferRow): Transfer {
+export function toTransferMessage(transfer: Transfer): TransferMessage {
   return {
-    transferId: row.transferId,
-    fromWarehouseId: row.fromWarehouseId,
-    toWarehouseId: row.toWarehouseId,
-    productId: row.productId,
-    quantity: row.quantity,
-    createTime: toTimestamp(row.createTime),
+    transferId: transfer.transferId,
+    fromWarehouseId: transfer.fromWarehouseId,
+    toWarehouseId: transfer.toWarehouseId,
+    productId: transfer.productId,
+    quantity: transfer.quantity,
+    createTime: toTimestamp(transfer.createTime),
   };
 }
 
-export function toMovementMessage(row: StockMovementRow): StockMovement {
+export function toMovementMessage(movement: StockMovement): StockMovementMessage {
   return {
-    movementId: row.movementId,
-    warehouseId: row.warehouseId,
-    productId: row.productId,
-    kind: movementKind[row.kind],
-    quantity: row.quantity,
-    referenceId: row.referenceId,
-    createTime: toTimestamp(row.createTime),
-    adjustmentReason: row.adjustmentReason ? adjustmentReason[row.adjustmentReason] : AdjustmentReason.ADJUSTMENT_REASON_UNSPECIFIED,
-    note: row.note ?? "",
+    movementId: movement.movementId,
+    warehouseId: movement.warehouseId,
+    productId: movement.productId,
+    kind: movementKind[movement.kind],
+    quantity: movement.quantity,
+    referenceId: movement.referenceId,
+    createTime: toTimestamp(movement.createTime),
+    adjustmentReason: movement.adjustmentReason ? adjustmentReason[movement.adjustmentReason] : AdjustmentReason.ADJUSTMENT_REASON_UNSPECIFIED,
+    note: movement.note ?? "",
   };
 }
 

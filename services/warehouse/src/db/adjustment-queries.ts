@@ -1,30 +1,32 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "@wms/db";
-import { adjustments, type AdjustmentRow } from "./schema/adjustments.js";
-import { ON_HAND_MAX, stockLevels } from "./schema/stock-levels.js";
-import { stockMovements, type StockMovementRow } from "./schema/stock-movements.js";
+import { ON_HAND_MAX, type Adjustment, type StockMovement } from "../domain/model.js";
+import { adjustments } from "./schema/adjustments.js";
+import { stockLevels } from "./schema/stock-levels.js";
+import { stockMovements } from "./schema/stock-movements.js";
+import { toAdjustment, toStockMovement } from "./rows.js";
 import { levelKey } from "./stock-queries.js";
 
 /** Queries of AdjustStock: its idempotency record and the one level it corrects. */
 export function adjustmentQueries(db: Database) {
   return {
     /** Claims the key; undefined when this warehouse already has an adjustment with it. */
-    async insertAdjustment(row: AdjustmentRow): Promise<AdjustmentRow | undefined> {
+    async insertAdjustment(adjustment: Adjustment): Promise<Adjustment | undefined> {
       const [inserted] = await db
         .insert(adjustments)
-        .values(row)
+        .values(adjustment)
         .onConflictDoNothing({ target: [adjustments.warehouseId, adjustments.idempotencyKey] })
         .returning();
-      return inserted;
+      return inserted && toAdjustment(inserted);
     },
 
-    async findAdjustment(warehouseId: string, idempotencyKey: string): Promise<AdjustmentRow | undefined> {
+    async findAdjustment(warehouseId: string, idempotencyKey: string): Promise<Adjustment | undefined> {
       const [row] = await db
         .select()
         .from(adjustments)
         .where(and(eq(adjustments.warehouseId, warehouseId), eq(adjustments.idempotencyKey, idempotencyKey)))
         .limit(1);
-      return row;
+      return row && toAdjustment(row);
     },
 
     /**
@@ -57,9 +59,9 @@ export function adjustmentQueries(db: Database) {
       return rows.length === 1;
     },
 
-    async findMovement(movementId: string): Promise<StockMovementRow | undefined> {
+    async findMovement(movementId: string): Promise<StockMovement | undefined> {
       const [row] = await db.select().from(stockMovements).where(eq(stockMovements.movementId, movementId)).limit(1);
-      return row;
+      return row && toStockMovement(row);
     },
   };
 }

@@ -4,7 +4,8 @@ import { stockQueries } from "./stock-queries.js";
 import { reservationQueries } from "./reservation-queries.js";
 import { adjustmentQueries } from "./adjustment-queries.js";
 
-export type { LevelView, AvailableLevel } from "./stock-queries.js";
+// Still imported from here by the reservation code; the type is the domain's.
+export type { AvailableLevel } from "../domain/model.js";
 export type { ReservationView } from "./reservation-queries.js";
 
 type Queries = ReturnType<typeof warehouseQueries> &

@@ -1,20 +1,12 @@
 import { and, asc, desc, eq, exists, gt, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { queryRows, type Database } from "@wms/db";
-import { receipts, type ReceiptRow } from "./schema/receipts.js";
-import { ON_HAND_MAX, stockLevels, type StockLevelRow } from "./schema/stock-levels.js";
-import { stockMovements, type NewStockMovementRow, type StockMovementRow } from "./schema/stock-movements.js";
-import { warehouses, type WarehouseStatusValue } from "./schema/warehouses.js";
+import { ON_HAND_MAX, type AvailableLevel, type NewStockMovement, type Receipt, type StockLevel, type StockMovement } from "../domain/model.js";
+import { receipts } from "./schema/receipts.js";
+import { stockLevels } from "./schema/stock-levels.js";
+import { stockMovements } from "./schema/stock-movements.js";
+import { warehouses } from "./schema/warehouses.js";
 import { reservationAllocations } from "./schema/reservation-allocations.js";
-
-/** A stock level with its warehouse's status, as every read of levels returns it. */
-export type LevelView = StockLevelRow & { warehouseStatus: WarehouseStatusValue };
-
-/** Units that can still be reserved in one active warehouse. */
-export interface AvailableLevel {
-  warehouseId: string;
-  productId: string;
-  available: number;
-}
+import { toReceipt, toStockMovement } from "./rows.js";
 
 /** The WHERE of one (warehouse, product) level. */
 export const levelKey = (warehouseId: string, productId: string): SQL =>
@@ -33,6 +25,7 @@ const activeWarehouse = (db: Database, warehouseId: string) =>
  * UPDATE: when its condition fails it changes nothing and reports false.
  */
 export function stockQueries(db: Database) {
+  // The columns of a StockLevel: the select answers the domain's shape as it is.
   const levelView = {
     warehouseId: stockLevels.warehouseId,
     productId: stockLevels.productId,
@@ -43,22 +36,22 @@ export function stockQueries(db: Database) {
   const changed = (rows: unknown[]) => rows.length === 1;
 
   return {
-    async insertReceipt(row: ReceiptRow): Promise<ReceiptRow | undefined> {
+    async insertReceipt(receipt: Receipt): Promise<Receipt | undefined> {
       const [inserted] = await db
         .insert(receipts)
-        .values(row)
+        .values(receipt)
         .onConflictDoNothing({ target: [receipts.warehouseId, receipts.idempotencyKey] })
         .returning();
-      return inserted;
+      return inserted && toReceipt(inserted);
     },
 
-    async findReceipt(warehouseId: string, idempotencyKey: string): Promise<ReceiptRow | undefined> {
+    async findReceipt(warehouseId: string, idempotencyKey: string): Promise<Receipt | undefined> {
       const [row] = await db
         .select()
         .from(receipts)
         .where(and(eq(receipts.warehouseId, warehouseId), eq(receipts.idempotencyKey, idempotencyKey)))
         .limit(1);
-      return row;
+      return row && toReceipt(row);
     },
 
     /**
@@ -78,7 +71,7 @@ export function stockQueries(db: Database) {
       return changed(rows);
     },
 
-    async findLevel(warehouseId: string, productId: string): Promise<LevelView | undefined> {
+    async findLevel(warehouseId: string, productId: string): Promise<StockLevel | undefined> {
       const [row] = await db
         .select(levelView)
         .from(stockLevels)
@@ -88,7 +81,7 @@ export function stockQueries(db: Database) {
     },
 
     /** A product's level in every warehouse, inactive ones included, by warehouse id. */
-    async levelsOfProduct(productId: string): Promise<LevelView[]> {
+    async levelsOfProduct(productId: string): Promise<StockLevel[]> {
       return db
         .select(levelView)
         .from(stockLevels)
@@ -200,21 +193,22 @@ export function stockQueries(db: Database) {
       return changed(rows);
     },
 
-    async insertMovements(rows: NewStockMovementRow[]): Promise<void> {
+    async insertMovements(rows: NewStockMovement[]): Promise<void> {
       if (rows.length > 0) await db.insert(stockMovements).values(rows);
     },
 
     /** A warehouse's ledger, newest first, before `beforeId` when given. */
-    async listMovements(filter: { warehouseId: string; productId?: string; beforeId?: string; limit: number }): Promise<StockMovementRow[]> {
+    async listMovements(filter: { warehouseId: string; productId?: string; beforeId?: string; limit: number }): Promise<StockMovement[]> {
       const conditions: SQL[] = [eq(stockMovements.warehouseId, filter.warehouseId)];
       if (filter.productId) conditions.push(eq(stockMovements.productId, filter.productId));
       if (filter.beforeId) conditions.push(lt(stockMovements.movementId, filter.beforeId));
-      return db
+      const rows = await db
         .select()
         .from(stockMovements)
         .where(and(...conditions))
         .orderBy(desc(stockMovements.movementId))
         .limit(filter.limit);
+      return rows.map(toStockMovement);
     },
   };
 }

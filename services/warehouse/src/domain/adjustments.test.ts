@@ -3,7 +3,7 @@ import { newId } from "@wms/db";
 import { rejection } from "@wms/testing";
 import { assertLedgerMatchesLevels, noLocks, sellerWorld, testDomain, useTestDomain } from "../testing/fixtures.js";
 import type { AdjustInput } from "./adjustments.js";
-import { ON_HAND_MAX } from "./common.js";
+import { ON_HAND_MAX } from "./model.js";
 
 const t = useTestDomain("wh_adjustments");
 

@@ -1,18 +1,16 @@
 import { Validator } from "@wms/errors";
 import { newId, withTransactionRetry } from "@wms/db";
 import type { LockManager } from "@wms/locks";
-import type { LevelView, WarehouseRepo } from "../db/repo.js";
-import type { AdjustmentReasonValue, AdjustmentRow } from "../db/schema/adjustments.js";
-import type { StockMovementRow } from "../db/schema/stock-movements.js";
+import type { WarehouseRepo } from "../db/repo.js";
 import {
   belowReserved,
   IDEMPOTENCY_KEY_MAX,
   idempotencyKeyReused,
-  ON_HAND_MAX,
   onHandLimitExceeded,
   QUANTITY_MAX,
   skuLockKey,
 } from "./common.js";
+import { ON_HAND_MAX, type Adjustment, type AdjustmentReason, type StockLevel, type StockMovement } from "./model.js";
 import type { Ownership } from "./ownership.js";
 
 export const ADJUSTMENT_NOTE_MAX = 500;
@@ -26,16 +24,17 @@ export interface AdjustInput {
   /** Undefined when the request set neither (INVALID_ARGUMENT). */
   change: StockChange | undefined;
   /** Undefined when the request gave none (INVALID_ARGUMENT). */
-  reason: AdjustmentReasonValue | undefined;
+  reason: AdjustmentReason | undefined;
   note: string;
   idempotencyKey: string;
   /** The call's deadline: the ownership lookups and the wait for the SKU lock give up then. */
   deadline?: Date;
 }
 
-export interface Adjustment {
-  level: LevelView;
-  movement: StockMovementRow;
+/** What an adjustment answers: the level as it is now and the ledger row of the change. */
+export interface AdjustmentResult {
+  level: StockLevel;
+  movement: StockMovement;
 }
 
 export interface AdjustmentsDomain {
@@ -47,20 +46,20 @@ export interface AdjustmentsDomain {
    * site is normal). The owner of the warehouse and the product only. Idempotent per
    * warehouse by key: a replay returns the original movement with the level as it is now.
    */
-  adjustStock(callerId: string, input: AdjustInput): Promise<Adjustment>;
+  adjustStock(callerId: string, input: AdjustInput): Promise<AdjustmentResult>;
 }
 
 export function createAdjustmentsDomain(deps: { repo: WarehouseRepo; ownership: Ownership; locks: LockManager; now: () => Date }): AdjustmentsDomain {
   const { repo, ownership } = deps;
 
-  async function answer(warehouseId: string, productId: string, movement: StockMovementRow): Promise<Adjustment> {
+  async function answer(warehouseId: string, productId: string, movement: StockMovement): Promise<AdjustmentResult> {
     const level = await repo.findLevel(warehouseId, productId);
     if (!level) throw new Error("an adjusted level is gone");
     return { level, movement };
   }
 
   /** The movement of an earlier adjustment with this key, if it asked for exactly this. */
-  async function replayed(original: AdjustmentRow, requested: Omit<AdjustmentRow, "adjustmentId" | "movementId" | "createTime">, tx: WarehouseRepo): Promise<StockMovementRow> {
+  async function replayed(original: Adjustment, requested: Omit<Adjustment, "adjustmentId" | "movementId" | "createTime">, tx: WarehouseRepo): Promise<StockMovement> {
     const same =
       original.productId === requested.productId &&
       original.delta === requested.delta &&
@@ -84,7 +83,7 @@ export function createAdjustmentsDomain(deps: { repo: WarehouseRepo; ownership: 
         productId: input.productId.toLowerCase(),
         delta: change.kind === "delta" ? change.delta : null,
         countedOnHand: change.kind === "counted" ? change.countedOnHand : null,
-        reason: input.reason as AdjustmentReasonValue,
+        reason: input.reason as AdjustmentReason,
         note: input.note,
         idempotencyKey: input.idempotencyKey,
       };
@@ -113,7 +112,7 @@ export function createAdjustmentsDomain(deps: { repo: WarehouseRepo; ownership: 
             if (target < level.reserved) throw belowReserved({ warehouseId, productId, ...level }, target);
             if (target > ON_HAND_MAX) throw onHandLimitExceeded(warehouseId, productId, ON_HAND_MAX);
             if (!(await tx.changeOnHand(warehouseId, productId, delta))) throw new Error("a locked level changed under its lock");
-            const row: StockMovementRow = {
+            const row: StockMovement = {
               movementId,
               warehouseId,
               productId,

@@ -7,7 +7,6 @@ export const skuLockKey = (productId: string): string => `sku:${productId.toLowe
 
 /** Upper bound of one quantity in a request: far above any real order, far below int64 trouble. */
 export const QUANTITY_MAX = 1_000_000_000;
-export { ON_HAND_MAX } from "../db/schema/stock-levels.js";
 export const IDEMPOTENCY_KEY_MAX = 200;
 
 export function insufficientStock(productId: string, requested: number, available: number): DomainError {

@@ -10,6 +10,7 @@ import { createReservationsDomain, type ReservationsDomain } from "./reservation
 import { releaseExpiredReservations } from "./sweeper.js";
 
 export type { Catalog, LookupOptions } from "./catalog.js";
+export * from "./model.js";
 
 export interface WarehouseDomainDeps {
   repo: WarehouseRepo;

@@ -1,15 +1,15 @@
 import { errors } from "@wms/errors";
 import type { WarehouseRepo } from "../db/repo.js";
-import type { WarehouseRow } from "../db/schema/warehouses.js";
 import type { Catalog, LookupOptions } from "./catalog.js";
 import { isId } from "./common.js";
+import type { Warehouse } from "./model.js";
 
 /** Ownership checks shared by every write and owner-only read; `options` carries the call's deadline to the catalog. */
 export interface Ownership {
   /** NOT_FOUND (SHOP_NOT_FOUND) or PERMISSION_DENIED unless the caller owns the shop. */
   requireShop(callerId: string, shopId: string, options?: LookupOptions): Promise<void>;
   /** The warehouse; NOT_FOUND (WAREHOUSE_NOT_FOUND) or PERMISSION_DENIED unless the caller owns its shop. */
-  requireWarehouse(callerId: string, warehouseId: string, options?: LookupOptions): Promise<WarehouseRow>;
+  requireWarehouse(callerId: string, warehouseId: string, options?: LookupOptions): Promise<Warehouse>;
   /** NOT_FOUND (PRODUCT_NOT_FOUND) or PERMISSION_DENIED unless the caller owns the product's shop. */
   requireProduct(callerId: string, productId: string, options?: LookupOptions): Promise<void>;
 }
@@ -25,12 +25,12 @@ export function createOwnership(repo: WarehouseRepo, catalog: Catalog): Ownershi
     requireShop,
 
     async requireWarehouse(callerId, warehouseId, options = {}) {
-      const row = isId(warehouseId) ? await repo.findWarehouse(warehouseId) : undefined;
-      if (!row) throw errors.notFound("warehouse", warehouseId);
+      const warehouse = isId(warehouseId) ? await repo.findWarehouse(warehouseId) : undefined;
+      if (!warehouse) throw errors.notFound("warehouse", warehouseId);
       // The warehouse exists, so its shop does; a missing shop can only mean another owner's data.
-      const owner = await catalog.shopOwner(row.shopId, options);
+      const owner = await catalog.shopOwner(warehouse.shopId, options);
       if (owner !== callerId) throw errors.permissionDenied("NOT_WAREHOUSE_OWNER", "only the warehouse's owner may do this", { warehouseId });
-      return row;
+      return warehouse;
     },
 
     async requireProduct(callerId, productId, options = {}) {

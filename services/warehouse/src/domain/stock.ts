@@ -1,8 +1,8 @@
 import { errors, Validator } from "@wms/errors";
 import { newId, readPage, withTransactionRetry, type Page } from "@wms/db";
-import type { LevelView, WarehouseRepo } from "../db/repo.js";
-import type { StockMovementRow } from "../db/schema/stock-movements.js";
-import { IDEMPOTENCY_KEY_MAX, idempotencyKeyReused, isId, ON_HAND_MAX, onHandLimitExceeded, QUANTITY_MAX, warehouseInactive } from "./common.js";
+import type { WarehouseRepo } from "../db/repo.js";
+import { IDEMPOTENCY_KEY_MAX, idempotencyKeyReused, isId, onHandLimitExceeded, QUANTITY_MAX, warehouseInactive } from "./common.js";
+import { ON_HAND_MAX, type StockLevel, type StockMovement } from "./model.js";
 import type { LookupOptions } from "./catalog.js";
 import type { Ownership } from "./ownership.js";
 
@@ -19,14 +19,14 @@ export interface StockDomain {
   addStock(
     callerId: string,
     input: { warehouseId: string; productId: string; quantity: number; idempotencyKey: string; deadline?: Date },
-  ): Promise<LevelView>;
+  ): Promise<StockLevel>;
   /** A product's level in every warehouse, inactive ones included; the product's owner only. */
-  listStockLevels(callerId: string, productId: string, options?: LookupOptions): Promise<LevelView[]>;
+  listStockLevels(callerId: string, productId: string, options?: LookupOptions): Promise<StockLevel[]>;
   /** A warehouse's ledger, newest first; its owner only. */
   listStockMovements(
     callerId: string,
     filter: { warehouseId: string; productId: string; beforeId?: string; limit: number; deadline?: Date },
-  ): Promise<Page<StockMovementRow>>;
+  ): Promise<Page<StockMovement>>;
   /** Available units over active warehouses, one entry per distinct id in request order; unknown ids 0, malformed ones INVALID_ARGUMENT. */
   getAvailability(productIds: string[]): Promise<Array<{ productId: string; availableQuantity: number }>>;
 }

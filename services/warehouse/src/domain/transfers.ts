@@ -2,17 +2,16 @@ import { Validator } from "@wms/errors";
 import { newId, withTransactionRetry } from "@wms/db";
 import type { LockManager } from "@wms/locks";
 import type { WarehouseRepo } from "../db/repo.js";
-import type { TransferRow } from "../db/schema/transfers.js";
 import {
   IDEMPOTENCY_KEY_MAX,
   idempotencyKeyReused,
   insufficientStock,
-  ON_HAND_MAX,
   onHandLimitExceeded,
   QUANTITY_MAX,
   skuLockKey,
   warehouseInactive,
 } from "./common.js";
+import { ON_HAND_MAX, type Transfer } from "./model.js";
 import type { Ownership } from "./ownership.js";
 
 export interface TransferInput {
@@ -33,14 +32,14 @@ export interface TransfersDomain {
    * moved, the key left unused. Idempotent per caller by `idempotencyKey`: a replay returns the
    * original transfer and moves nothing, whatever the warehouses' status is now.
    */
-  transferStock(callerId: string, input: TransferInput): Promise<TransferRow>;
+  transferStock(callerId: string, input: TransferInput): Promise<Transfer>;
 }
 
 export function createTransfersDomain(deps: { repo: WarehouseRepo; ownership: Ownership; locks: LockManager; now: () => Date }): TransfersDomain {
   const { repo, ownership } = deps;
 
-  function sameRequest(row: TransferRow, input: TransferInput, productId: string, from: string, to: string): boolean {
-    return row.fromWarehouseId === from && row.toWarehouseId === to && row.productId === productId && row.quantity === input.quantity;
+  function sameRequest(transfer: Transfer, input: TransferInput, productId: string, from: string, to: string): boolean {
+    return transfer.fromWarehouseId === from && transfer.toWarehouseId === to && transfer.productId === productId && transfer.quantity === input.quantity;
   }
 
   return {

@@ -1,8 +1,8 @@
 import { errors, Validator } from "@wms/errors";
 import { newId, readPage, type Page } from "@wms/db";
 import type { WarehouseRepo } from "../db/repo.js";
-import type { WarehouseRow, WarehouseStatusValue } from "../db/schema/warehouses.js";
 import type { LookupOptions } from "./catalog.js";
+import type { Warehouse, WarehouseStatus } from "./model.js";
 import type { Ownership } from "./ownership.js";
 
 export const WAREHOUSE_NAME_MAX = 120;
@@ -13,14 +13,14 @@ export const WAREHOUSE_LOCATION_MAX = 200;
  * ownership lookups at the shop and product services give up then.
  */
 export interface WarehousesDomain {
-  createWarehouse(callerId: string, input: { shopId: string; name: string; location: string; deadline?: Date }): Promise<WarehouseRow>;
-  getWarehouse(callerId: string, warehouseId: string, options?: LookupOptions): Promise<WarehouseRow>;
+  createWarehouse(callerId: string, input: { shopId: string; name: string; location: string; deadline?: Date }): Promise<Warehouse>;
+  getWarehouse(callerId: string, warehouseId: string, options?: LookupOptions): Promise<Warehouse>;
   listWarehouses(
     callerId: string,
     filter: { shopId: string; afterId?: string; limit: number; deadline?: Date },
-  ): Promise<Page<WarehouseRow>>;
+  ): Promise<Page<Warehouse>>;
   /** Empty fields are left as they are. */
-  updateWarehouse(callerId: string, input: { warehouseId: string; name: string; location: string; deadline?: Date }): Promise<WarehouseRow>;
+  updateWarehouse(callerId: string, input: { warehouseId: string; name: string; location: string; deadline?: Date }): Promise<Warehouse>;
   /**
    * Deactivating keeps stock and reservations (they can still be committed or released); the
    * warehouse stops counting for availability and takes no new reservations, receipts or
@@ -30,8 +30,8 @@ export interface WarehousesDomain {
    */
   setWarehouseStatus(
     callerId: string,
-    input: { warehouseId: string; status: WarehouseStatusValue | undefined; deadline?: Date },
-  ): Promise<WarehouseRow>;
+    input: { warehouseId: string; status: WarehouseStatus | undefined; deadline?: Date },
+  ): Promise<Warehouse>;
 }
 
 export function createWarehousesDomain(deps: { repo: WarehouseRepo; ownership: Ownership; now: () => Date }): WarehousesDomain {
@@ -78,18 +78,18 @@ export function createWarehousesDomain(deps: { repo: WarehouseRepo; ownership: O
       if (trimmedName !== "") changes.name = trimmedName;
       if (trimmedLocation !== "") changes.location = trimmedLocation;
       if (Object.keys(changes).length === 0) return current;
-      const row = await repo.updateWarehouse(current.warehouseId, changes);
-      if (!row) throw errors.notFound("warehouse", warehouseId);
-      return row;
+      const updated = await repo.updateWarehouse(current.warehouseId, changes);
+      if (!updated) throw errors.notFound("warehouse", warehouseId);
+      return updated;
     },
 
     async setWarehouseStatus(callerId, { warehouseId, status, deadline }) {
       new Validator().check(status !== undefined, "status", "INVALID_VALUE", "must be WAREHOUSE_STATUS_ACTIVE or WAREHOUSE_STATUS_INACTIVE").throwIfInvalid();
       const current = await ownership.requireWarehouse(callerId, warehouseId, { deadline });
       if (current.status === status) return current;
-      const row = await repo.updateWarehouse(current.warehouseId, { status });
-      if (!row) throw errors.notFound("warehouse", warehouseId);
-      return row;
+      const updated = await repo.updateWarehouse(current.warehouseId, { status });
+      if (!updated) throw errors.notFound("warehouse", warehouseId);
+      return updated;
     },
   };
 }

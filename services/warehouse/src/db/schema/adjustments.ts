@@ -1,9 +1,8 @@
 import { sql } from "drizzle-orm";
 import { bigint, check, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { warehouseSchema } from "./warehouse-schema.js";
+import type { AdjustmentReason } from "../../domain/model.js";
 import { warehouses } from "./warehouses.js";
-
-export type AdjustmentReasonValue = "DAMAGED" | "LOST" | "FOUND" | "COUNT_CORRECTION" | "RETURNED";
 
 /**
  * One row per AdjustStock request, as asked (a delta or a counted quantity): the unique key
@@ -21,7 +20,7 @@ export const adjustments = warehouseSchema.table(
     productId: uuid("product_id").notNull(),
     delta: bigint("delta", { mode: "number" }),
     countedOnHand: bigint("counted_on_hand", { mode: "number" }),
-    reason: text("reason").$type<AdjustmentReasonValue>().notNull(),
+    reason: text("reason").$type<AdjustmentReason>().notNull(),
     note: text("note").notNull(),
     idempotencyKey: text("idempotency_key").notNull(),
     movementId: uuid("movement_id").notNull(),

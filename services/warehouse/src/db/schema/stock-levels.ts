@@ -1,10 +1,8 @@
 import { sql } from "drizzle-orm";
 import { bigint, check, index, primaryKey, uuid } from "drizzle-orm/pg-core";
 import { warehouseSchema } from "./warehouse-schema.js";
+import { ON_HAND_MAX } from "../../domain/model.js";
 import { warehouses } from "./warehouses.js";
-
-/** The most units one level may hold (documented in the API's limits). */
-export const ON_HAND_MAX = 1_000_000_000;
 
 /**
  * One row per (warehouse, product). The check constraint is the last line of defence of the

@@ -2,9 +2,7 @@ import { sql } from "drizzle-orm";
 import { bigint, check, foreignKey, index, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { warehouseSchema } from "./warehouse-schema.js";
 import { stockLevels } from "./stock-levels.js";
-import type { AdjustmentReasonValue } from "./adjustments.js";
-
-export type StockMovementKindValue = "RECEIPT" | "TRANSFER_OUT" | "TRANSFER_IN" | "RESERVE" | "RELEASE" | "COMMIT" | "ADJUSTMENT";
+import type { AdjustmentReason, StockMovementKind } from "../../domain/model.js";
 
 /**
  * The ledger: every change of a stock level appends one row in the same transaction, so a
@@ -18,10 +16,10 @@ export const stockMovements = warehouseSchema.table(
     movementId: uuid("movement_id").primaryKey(),
     warehouseId: uuid("warehouse_id").notNull(),
     productId: uuid("product_id").notNull(),
-    kind: text("kind").$type<StockMovementKindValue>().notNull(),
+    kind: text("kind").$type<StockMovementKind>().notNull(),
     quantity: bigint("quantity", { mode: "number" }).notNull(),
     referenceId: text("reference_id").notNull(),
-    adjustmentReason: text("adjustment_reason").$type<AdjustmentReasonValue>(),
+    adjustmentReason: text("adjustment_reason").$type<AdjustmentReason>(),
     note: text("note"),
     createTime: timestamp("create_time", { withTimezone: true }).notNull().defaultNow(),
   },

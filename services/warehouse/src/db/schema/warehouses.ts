@@ -1,8 +1,7 @@
 import { sql } from "drizzle-orm";
 import { check, index, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import type { WarehouseStatus } from "../../domain/model.js";
 import { warehouseSchema } from "./warehouse-schema.js";
-
-export type WarehouseStatusValue = "ACTIVE" | "INACTIVE";
 
 export const warehouses = warehouseSchema.table(
   "warehouses",
@@ -11,7 +10,7 @@ export const warehouses = warehouseSchema.table(
     shopId: uuid("shop_id").notNull(),
     name: text("name").notNull(),
     location: text("location").notNull().default(""),
-    status: text("status").$type<WarehouseStatusValue>().notNull(),
+    status: text("status").$type<WarehouseStatus>().notNull(),
     createTime: timestamp("create_time", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
