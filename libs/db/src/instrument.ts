@@ -1,5 +1,8 @@
 import { SpanKind, type Attributes } from "@opentelemetry/api";
 import { connectionPoolGauge, inChildSpan, insideTrace } from "@wms/telemetry";
+import type { Logger } from "@wms/logging";
+import { pgErrorCode } from "./errors.js";
+import { statementName } from "./prepared.js";
 
 /** What a query's span and the pool gauge need to know about the database behind a client. */
 export interface QueryScope {
@@ -8,6 +11,8 @@ export interface QueryScope {
   attributes: Attributes;
   /** Counts busy connections; absent for the embedded database (no pool). */
   pool?: ReturnType<typeof connectionPoolGauge>;
+  /** Where a failed statement is reported (by name and code only); none: not reported. */
+  logger?: Logger;
 }
 
 /** Attributes of a PostgreSQL URL, without its credentials. */
@@ -56,9 +61,39 @@ async function observe<T>(run: () => PromiseLike<T>, text: string, scope: QueryS
     const attributes: Attributes = { ...scope.attributes, "db.operation.name": operation, "db.query.text": text };
     if (collection) attributes["db.collection.name"] = collection;
     return await inChildSpan(scope.service, name, SpanKind.CLIENT, attributes, run);
+  } catch (err) {
+    if (scope.logger) logFailedStatement(scope.logger, text, err);
+    throw err;
   } finally {
     release?.();
   }
+}
+
+/**
+ * Constraint violations are usually answers the caller expects (EMAIL_TAKEN from a unique
+ * key) and retried conflicts are handled below the caller: debug. Anything else is a warning.
+ */
+const EXPECTED = /^(23|40)/;
+
+/**
+ * A failed statement, named as the pool prepares it (`wms_<hash of the text>`, the name
+ * pg_stat_statements and the server's log show for it) with its SQLSTATE, verb and table.
+ * Neither the text nor its parameters are written: the values are logins, idempotency keys and
+ * payment references, and the error's own message can quote them. The caller still maps and
+ * logs the failure as its RPC's outcome.
+ */
+function logFailedStatement(logger: Logger, text: string, err: unknown): void {
+  const { operation, collection } = describe(text);
+  const code = pgErrorCode(err) ?? networkCode(err) ?? "unknown";
+  const fields = { statement: statementName(text), code, operation, table: collection };
+  if (EXPECTED.test(code)) logger.debug(fields, "query failed");
+  else logger.warn(fields, "query failed");
+}
+
+/** ECONNREFUSED, ETIMEDOUT…: the code of a failure below the database's own. */
+function networkCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === "string" && /^E[A-Z]+$/.test(code) ? code : undefined;
 }
 
 const described = new Map<string, { operation: string; collection: string | undefined }>();

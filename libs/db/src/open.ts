@@ -12,6 +12,7 @@ import { connectionPoolGauge } from "@wms/telemetry";
 import { instrumentPglite, instrumentPgPool, postgresAttributes } from "./instrument.js";
 import { ensureDatabase } from "./create-database.js";
 import { lockDataDir } from "./data-dir-lock.js";
+import type { Logger } from "@wms/logging";
 
 /** What services query through: the same drizzle API on PostgreSQL and on embedded PGlite. */
 export type Database = PgDatabase<PgQueryResultHKT>;
@@ -48,6 +49,8 @@ export interface OpenDatabaseOptions {
   connectTimeoutMs?: number;
   acquireTimeoutMs?: number;
   statementTimeoutMs?: number;
+  /** Failed statements are logged here by name and SQLSTATE (never their text or values). */
+  logger?: Logger;
 }
 
 /** Opens the service's database and, unless told not to, applies its migrations before returning. */
@@ -62,7 +65,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
     const url = opts.url;
     await ensureDatabase(url);
     if (migrate) await withAdvisoryLock(url, `wms-migrate-${opts.service}`, (client) => migrateNodePg(drizzleNodePg(client), migrationConfig));
-    const scope = { service: opts.service, attributes: postgresAttributes(url), pool: connectionPoolGauge(opts.service, opts.poolSize ?? 10) };
+    const scope = { service: opts.service, attributes: postgresAttributes(url), pool: connectionPoolGauge(opts.service, opts.poolSize ?? 10), logger: opts.logger };
     const pool = new FailFastPool(url, { ...opts, applicationName: `wms-${opts.service}`, observeQuery: instrumentPgPool(scope), observeCheckout: () => scope.pool.begin() });
     const db = drizzleNodePg(pool);
     // Read replicas get pools of their own, traced like the primary's but not counted in its gauge.
@@ -71,7 +74,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
         new FailFastPool(replicaUrl, {
           ...opts,
           applicationName: `wms-${opts.service}-read`,
-          observeQuery: instrumentPgPool({ service: opts.service, attributes: postgresAttributes(replicaUrl) }),
+          observeQuery: instrumentPgPool({ service: opts.service, attributes: postgresAttributes(replicaUrl), logger: opts.logger }),
         }),
     );
     const [first, ...rest] = replicas.map((replica) => drizzleNodePg(replica));
@@ -88,7 +91,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
   const db = drizzlePglite(shared.client);
   if (migrate) await migratePglite(db, migrationConfig);
   // One process owns an embedded database: nothing else can race it.
-  const traced = drizzlePglite(instrumentPglite(shared.client, { service: opts.service, attributes: { "db.system": "postgresql", "db.system.name": "postgresql" } }));
+  const traced = drizzlePglite(instrumentPglite(shared.client, { service: opts.service, attributes: { "db.system": "postgresql", "db.system.name": "postgresql" }, logger: opts.logger }));
   return { db: traced as unknown as Database, readDb: traced as unknown as Database, exclusively: (_name, work) => work(), close: () => shared.release() };
 }
 

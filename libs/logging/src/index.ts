@@ -1,9 +1,9 @@
 import { pino, type DestinationStream, type Logger } from "pino";
 import { traceFields } from "./trace-fields.js";
-import { REDACTED_PATHS, serializeError } from "./redaction.js";
+import { REDACTED_PATHS, serializeError, type SerializeOptions } from "./redaction.js";
 
 export type { Logger };
-export { serializeError };
+export { serializeError, type SerializeOptions };
 
 /** The logger each `createLogger` made, before its `service` binding, so `loggerFor` can rebind it. */
 const unbound = new WeakMap<Logger, Logger>();
@@ -12,7 +12,8 @@ const unbound = new WeakMap<Logger, Logger>();
  * Structured JSON logs on stdout; LOG_LEVEL picks the level (default info, `silent` in tests).
  * Every line carries one `service`, and `trace_id`/`span_id` when written inside a traced
  * request. Secrets are never written: known secret fields are censored, errors are reduced to
- * fields that cannot carry SQL parameters.
+ * fields that cannot carry SQL parameters. Stack traces (source paths) are written only when the
+ * level is debug or trace; at info they stay out of the logs, and they never reach a response.
  */
 export function createLogger(service: string, level = process.env.LOG_LEVEL ?? "info", destination?: DestinationStream): Logger {
   const options = {
@@ -21,9 +22,10 @@ export function createLogger(service: string, level = process.env.LOG_LEVEL ?? "
     timestamp: pino.stdTimeFunctions.isoTime,
     mixin: traceFields,
     redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
-    serializers: { err: serializeError },
+    // Read when a line is written, so a level changed at run time takes effect.
+    serializers: { err: (err: unknown) => serializeError(err, { stack: root.isLevelEnabled("debug") }) },
   };
-  const root = destination ? pino(options, destination) : pino(options);
+  const root: Logger = destination ? pino(options, destination) : pino(options);
   const logger = root.child({ service });
   unbound.set(logger, root);
   return logger;

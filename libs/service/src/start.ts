@@ -52,6 +52,7 @@ export async function startPlannedService<S extends ConfigSpec>(plan: ServicePla
     connectTimeoutMs: config.DB_CONNECT_TIMEOUT,
     acquireTimeoutMs: config.DB_ACQUIRE_TIMEOUT,
     statementTimeoutMs: config.DB_STATEMENT_TIMEOUT,
+    logger,
   });
   const userKeys = loadKeyPair({ privateKeyPem: config.JWT_PRIVATE_KEY, publicKeyPem: config.JWT_PUBLIC_KEY, dataDir: config.DATA_DIR, fileName: "jwt-ed25519.pem" });
   const serviceKeys = loadKeyPair({ privateKeyPem: config.SERVICE_PRIVATE_KEY, publicKeyPem: config.SERVICE_PUBLIC_KEY, dataDir: config.DATA_DIR, fileName: "service-ed25519.pem" });
