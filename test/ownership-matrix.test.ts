@@ -7,6 +7,7 @@ import { ShopServiceService } from "@wms/proto/shop";
 import { AdjustmentReason, ReservationStatus, StockMovementKind, WarehouseServiceService, WarehouseStatus } from "@wms/proto/warehouse";
 import { freePort, testServices } from "@wms/testing";
 import { shopService } from "@wms/shop-service";
+import { createSellerWithShop } from "@wms/shop-service/testing";
 import { productService } from "@wms/product-service";
 import { warehouseService } from "@wms/warehouse-service";
 
@@ -38,9 +39,8 @@ const tokenOf = (caller: Caller): string | undefined =>
   ({ "no token": undefined, buyer, owner: owner.token, "other seller": other.token })[caller];
 
 async function newSeller(name: string): Promise<Seller> {
-  const token = await tokens.user(newId(), "seller");
+  const { token, shopId } = await createSellerWithShop(shops, tokens, name);
   const opts = { bearerToken: token };
-  const shopId = (await shops.createShop({ name, description: "", ownerUserId: "" }, opts)).shop!.shopId;
   const w1 = (await warehouses.createWarehouse({ shopId, name: "A", location: "x" }, opts)).warehouse!.warehouseId;
   const w2 = (await warehouses.createWarehouse({ shopId, name: "B", location: "y" }, opts)).warehouse!.warehouseId;
   const productId = (await products.createProduct({ shopId, name: "P", description: "", priceCents: 100 }, opts)).product!.productId;

@@ -7,6 +7,7 @@ import { ShopServiceService } from "@wms/proto/shop";
 import { WarehouseServiceService } from "@wms/proto/warehouse";
 import { freePort, ledgerProblems, testServices, TEST_REDIS_URL, type TestTokens } from "@wms/testing";
 import { shopService } from "@wms/shop-service";
+import { createSellerWithShop } from "@wms/shop-service/testing";
 import { productService } from "@wms/product-service";
 import { warehouseService } from "@wms/warehouse-service";
 import { orderService } from "../module.js";
@@ -92,9 +93,7 @@ export async function startOrderMesh(options: MeshOptions): Promise<OrderMesh> {
     const products = services.client(ProductServiceService, addr(productPort));
     const shops = services.client(ShopServiceService, shop.address);
 
-    const sellerToken = await tokens.user(newId(), "seller");
-    const { shop: created } = await shops.createShop({ name: "order tests", description: "", ownerUserId: "" }, { bearerToken: sellerToken });
-    const shopId = created!.shopId;
+    const { token: sellerToken, shopId } = await createSellerWithShop(shops, tokens, "order tests");
     let warehouseCount = 0;
 
     return {

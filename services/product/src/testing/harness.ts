@@ -1,9 +1,9 @@
 import type { PromiseClient } from "@wms/grpc";
 import { ProductServiceService } from "@wms/proto/product";
 import { ShopServiceService } from "@wms/proto/shop";
-import { newId } from "@wms/db";
 import { testServices, type TestServices, type TestTokens } from "@wms/testing";
 import { shopService } from "@wms/shop-service";
+import { createSellerWithShop } from "@wms/shop-service/testing";
 import { productService } from "../module.js";
 import { startFakeWarehouse, type FakeWarehouse } from "./fake-warehouse.js";
 
@@ -42,13 +42,7 @@ export async function startProductHarness(label: string): Promise<ProductHarness
     stopShopService: () => shopServer.stop(),
     products,
     shops,
-    async newSellerWithShop(name) {
-      const sellerId = newId();
-      const token = await tokens.user(sellerId, "seller");
-      const { shop } = await shops.createShop({ name: name ?? `shop ${++shopCount}`, description: "", ownerUserId: "" }, { bearerToken: token });
-      if (!shop) throw new Error("CreateShop answered without a shop");
-      return { sellerId, token, shopId: shop.shopId };
-    },
+    newSellerWithShop: (name) => createSellerWithShop(shops, tokens, name ?? `shop ${++shopCount}`),
     async stop() {
       try {
         await services.stop();

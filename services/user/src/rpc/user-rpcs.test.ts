@@ -5,6 +5,7 @@ import { ShopServiceService } from "@wms/proto/shop";
 import { rejection, testServices } from "@wms/testing";
 import { shopService } from "@wms/shop-service";
 import { userService } from "../module.js";
+import { registration } from "../testing/registrations.js";
 
 const services = testServices("user");
 const { tokens } = services;
@@ -22,14 +23,6 @@ beforeAll(async () => {
   shops = services.client(ShopServiceService, shop.address);
 });
 afterAll(() => services.stop());
-
-const registration = (n: string, shopName = "") => ({
-  email: `User.${n}@Example.com`,
-  phone: `0811000000${n.padStart(2, "0")}`,
-  password: "correct horse",
-  shopName,
-  shopDescription: "",
-});
 
 describe("UserService", () => {
   it("registers a buyer and logs in by email (any case) and by phone", async () => {

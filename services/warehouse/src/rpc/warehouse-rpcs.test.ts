@@ -5,6 +5,7 @@ import { ShopServiceService } from "@wms/proto/shop";
 import { ProductServiceService } from "@wms/proto/product";
 import { ReservationStatus, StockMovementKind, WarehouseServiceService, WarehouseStatus } from "@wms/proto/warehouse";
 import { shopService } from "@wms/shop-service";
+import { createSellerWithShop } from "@wms/shop-service/testing";
 import { productService } from "@wms/product-service";
 import { freePort, rejection, testServices, TEST_REDIS_URL } from "@wms/testing";
 import { warehouseService } from "../module.js";
@@ -36,19 +37,17 @@ afterAll(() => services.stop());
 
 /** A seller with a shop, a product and two warehouses (stock as given), made through the services. */
 async function sellerWorld(stock: [number, number]) {
-  const sellerId = newId();
-  const bearerToken = await tokens.user(sellerId, "seller");
-  const { shop } = await shops.createShop({ name: `Shop ${sellerId}`, description: "", ownerUserId: "" }, { bearerToken });
-  const { product } = await products.createProduct({ shopId: shop!.shopId, name: "Widget", description: "", priceCents: 100 }, { bearerToken });
+  const { sellerId, token: bearerToken, shopId } = await createSellerWithShop(shops, tokens, "Shop");
+  const { product } = await products.createProduct({ shopId, name: "Widget", description: "", priceCents: 100 }, { bearerToken });
   const warehouseIds: string[] = [];
   for (const [i, units] of stock.entries()) {
-    const { warehouse } = await client.createWarehouse({ shopId: shop!.shopId, name: `W${i}`, location: "Here" }, { bearerToken });
+    const { warehouse } = await client.createWarehouse({ shopId, name: `W${i}`, location: "Here" }, { bearerToken });
     warehouseIds.push(warehouse!.warehouseId);
     if (units > 0) {
       await client.addStock({ warehouseId: warehouse!.warehouseId, productId: product!.productId, quantity: units, idempotencyKey: `seed-${i}` }, { bearerToken });
     }
   }
-  return { sellerId, bearerToken, shopId: shop!.shopId, productId: product!.productId, warehouseIds };
+  return { sellerId, bearerToken, shopId, productId: product!.productId, warehouseIds };
 }
 
 describe("WarehouseService over gRPC", () => {
