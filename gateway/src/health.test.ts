@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateKeyPairSync } from "node:crypto";
+import { Server, ServerCredentials } from "@grpc/grpc-js";
+import { HealthImplementation } from "grpc-health-check";
 import { TokenVerifier } from "@wms/auth";
 import { bindService, startGrpcServer, unimplementedHandlers, type RunningServer } from "@wms/grpc";
 import { createLogger } from "@wms/logging";
-import { meshServices, serviceNames, type ServiceName } from "@wms/proto/services";
+import { fullServiceNames, meshServices, serviceNames, type ServiceName } from "@wms/proto/services";
 import { freePort } from "@wms/testing";
 import { startGateway, type RunningGateway } from "./index.js";
 
@@ -13,6 +15,12 @@ const logger = createLogger("test", "silent");
 let upstream: RunningServer;
 let gateway: RunningGateway;
 let downGateway: RunningGateway;
+// The warehouse upstream of `switchGateway`: grpc.health.v1 as every server serves it (the same
+// grpc-health-check implementation), with a status this file sets, as a draining service does.
+const WAREHOUSE = fullServiceNames.warehouse;
+const switchableHealth = new HealthImplementation({ "": "SERVING", [WAREHOUSE]: "SERVING" });
+const switchableServer = new Server();
+let switchGateway: RunningGateway;
 
 beforeAll(async () => {
   upstream = await startGrpcServer({
@@ -28,10 +36,17 @@ beforeAll(async () => {
   // Nothing listens on this port: the order service is down.
   const nowhere = `127.0.0.1:${await freePort()}`;
   downGateway = await startGateway({ host: "127.0.0.1", port: 0, upstreams: { ...everyService(all), order: nowhere }, logger });
+  switchableHealth.addToServer(switchableServer);
+  const switchPort = await new Promise<number>((resolve, reject) =>
+    switchableServer.bindAsync("127.0.0.1:0", ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
+  );
+  switchGateway = await startGateway({ host: "127.0.0.1", port: 0, upstreams: { ...everyService(all), warehouse: `127.0.0.1:${switchPort}` }, logger });
 });
 afterAll(async () => {
   await gateway?.close();
   await downGateway?.close();
+  await switchGateway?.close();
+  switchableServer.forceShutdown();
   await upstream?.shutdown(100);
 });
 
@@ -69,15 +84,15 @@ describe("the gateway's HTTP health endpoints", () => {
   });
 
   it("/readyz is 503 while one upstream service reports NOT_SERVING, and 200 again after", async () => {
-    upstream.health.setStatus("wms.warehouse.v1.WarehouseService", "NOT_SERVING");
+    switchableHealth.setStatus(WAREHOUSE, "NOT_SERVING");
     try {
-      const draining = await get(gateway.url, "/readyz");
+      const draining = await get(switchGateway.url, "/readyz");
       expect(draining.status).toBe(503);
       expect(draining.body.upstreams).toMatchObject({ warehouse: "NOT_SERVING", order: "SERVING" });
     } finally {
-      upstream.health.setStatus("wms.warehouse.v1.WarehouseService", "SERVING");
+      switchableHealth.setStatus(WAREHOUSE, "SERVING");
     }
-    expect((await get(gateway.url, "/readyz")).status).toBe(200);
+    expect((await get(switchGateway.url, "/readyz")).status).toBe(200);
   });
 
   it("answers HEAD, and refuses writes with 405", async () => {

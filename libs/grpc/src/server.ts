@@ -29,8 +29,6 @@ export interface ServerOptions {
 export interface RunningServer {
   readonly port: number;
   readonly address: string;
-  /** The server's health service (a test marks a service NOT_SERVING through it). */
-  readonly health: HealthImplementation;
   /** Health NOT_SERVING, then drain in-flight calls for up to graceMs, then force. */
   shutdown(graceMs?: number): Promise<void>;
 }
@@ -53,7 +51,6 @@ export async function startGrpcServer(opts: ServerOptions): Promise<RunningServe
   return {
     port,
     address,
-    health,
     shutdown(graceMs = 10_000) {
       stopping ??= drain(server, health, [...Object.keys(serving), ""], graceMs);
       return stopping;
