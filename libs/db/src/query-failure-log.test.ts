@@ -1,27 +1,15 @@
-import { Writable } from "node:stream";
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { createLogger } from "@wms/logging";
-import { createTestDatabase } from "@wms/testing";
+import { captureLog, createTestDatabase } from "@wms/testing";
 import { openDatabase, type DatabaseHandle } from "./open.js";
 import { statementName } from "./prepared.js";
 
 // A failed statement is logged by its prepared-statement name and SQLSTATE, never by its text
 // or its values; an error logged further up (the RPC's "rpc failed") carries no values either.
-
-function capture() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(...chunk.toString().split("\n").filter(Boolean));
-      done();
-    },
-  });
-  return { stream, records: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>), raw: () => lines.join("\n") };
-}
 
 const SECRET_LOGIN = "victim.login@example.com";
 const SECRET_REFERENCE = "psp-ref-8812-secret";
@@ -30,7 +18,7 @@ const INSERT = 'insert into "logins" ("login", "reference") values ($1, $2)';
 describe("failed queries in the logs", () => {
   let database: { url: string; drop: () => Promise<void> };
   let handle: DatabaseHandle;
-  const out = capture();
+  const out = captureLog();
   const logger = createLogger("user", "debug", out.stream);
 
   beforeAll(async () => {

@@ -1,10 +1,10 @@
-import { Writable } from "node:stream";
 import { generateKeyPairSync } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { Client, credentials, Metadata, status as Status, type ServiceError } from "@grpc/grpc-js";
 import { ShopServiceService } from "@wms/proto/shop";
 import { TokenVerifier } from "@wms/auth";
 import { createLogger } from "@wms/logging";
+import { captureLog } from "@wms/testing";
 import { bindService, unimplementedHandlers } from "./binding.js";
 import { startGrpcServer, type RunningServer } from "./server.js";
 
@@ -17,19 +17,8 @@ afterAll(async () => {
   await Promise.all(started.map((s) => s.shutdown(100)));
 });
 
-function capture() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(...chunk.toString().split("\n").filter(Boolean));
-      done();
-    },
-  });
-  return { stream, records: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
-}
-
 async function failingServer(level: string) {
-  const out = capture();
+  const out = captureLog();
   const server = await startGrpcServer({
     name: "test",
     host: "127.0.0.1",

@@ -1,23 +1,12 @@
-import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { DrizzleQueryError } from "drizzle-orm";
 import { startTracing, tracerFor } from "@wms/telemetry";
+import { captureLog } from "@wms/testing";
 import { createLogger, loggerFor } from "./index.js";
-
-function capture() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(...chunk.toString().split("\n").filter(Boolean));
-      done();
-    },
-  });
-  return { stream, records: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>), raw: () => lines.join("\n") };
-}
 
 describe("createLogger", () => {
   it("writes exactly one service key, also for a service's logger made from the process's", () => {
-    const out = capture();
+    const out = captureLog();
     const mesh = createLogger("mesh", "info", out.stream);
     mesh.info("starting");
     loggerFor(mesh, "order").child({ rpc: "/wms.order.v1.OrderService/Checkout" }).info("rpc");
@@ -27,7 +16,7 @@ describe("createLogger", () => {
   });
 
   it("censors secret fields and reduces database errors to fields that cannot quote parameters", () => {
-    const out = capture();
+    const out = captureLog();
     const log = createLogger("user", "debug", out.stream);
     const driverError = Object.assign(new Error('duplicate key value violates unique constraint "users_email_key"'), {
       code: "23505",
@@ -50,7 +39,7 @@ describe("createLogger", () => {
 
   it("adds trace_id and span_id inside a span, and nothing outside", async () => {
     await startTracing({ OTEL_TRACES_EXPORTER: "none" });
-    const out = capture();
+    const out = captureLog();
     const log = createLogger("order", "info", out.stream);
     const ids = await tracerFor("order").startActiveSpan("work", async (span) => {
       await new Promise((r) => setTimeout(r, 1));

@@ -6,3 +6,4 @@ export { freePort } from "./ports.js";
 export { TestClock } from "./clock.js";
 export { ledgerProblems, assertLedgerMatchesLevels, type RunSql } from "./ledger.js";
 export { hostileTokens, type HostileTokens } from "./hostile-tokens.js";
+export { captureLog } from "./log-capture.js";
