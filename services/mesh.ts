@@ -1,5 +1,5 @@
-import { ConfigError, loadConfig } from "@wms/config";
-import { onShutdownSignal } from "@wms/grpc";
+import { ConfigError, env as field, loadConfig } from "@wms/config";
+import { onShutdownSignal, setInProcessCalls } from "@wms/grpc";
 import { createLogger } from "@wms/logging";
 import { serviceNames, type ServiceName } from "@wms/proto/services";
 import {
@@ -17,11 +17,19 @@ import { startGateway, gatewayConfigSpec } from "@wms/gateway";
 import { metricsConfigSpec, startMetricsServer } from "@wms/telemetry";
 import { serviceModule } from "./registry.js";
 
-// The whole mesh in one process: five gRPC servers on their own ports, talking over real
-// gRPC, sharing one embedded database (PGlite cannot be shared across processes), plus the
-// REST gateway. One /metrics endpoint serves every service's metrics, labelled by service.
+// The whole mesh in one process: five gRPC servers on their own ports, sharing one embedded
+// database (PGlite cannot be shared across processes), plus the REST gateway. The services
+// and the gateway call each other in-process (libs/grpc in-process.ts: the wire's auth,
+// validation, deadlines, statuses and telemetry without HTTP/2); IN_PROCESS_CALLS=false
+// sends every call over loopback gRPC instead. Outside callers always use the gRPC ports.
+// One /metrics endpoint serves every service's metrics, labelled by service.
 const logger = createLogger("mesh");
-const meshConfigSpec = { ...gatewayConfigSpec, ...metricsConfigSpec };
+const meshConfigSpec = {
+  ...gatewayConfigSpec,
+  ...metricsConfigSpec,
+  /** Calls between the services of this process skip the loopback socket (same semantics). */
+  IN_PROCESS_CALLS: field.boolean(true),
+};
 
 /**
  * Every service's configuration and every port, checked before anything opens: a bad value
@@ -57,6 +65,7 @@ async function planMesh(env: NodeJS.ProcessEnv) {
 
 async function main(): Promise<void> {
   const { meshConfig, plans } = await planMesh(process.env);
+  setInProcessCalls(meshConfig.IN_PROCESS_CALLS);
   const running: RunningService[] = [];
   const stopAll = () => Promise.all(running.map((s) => s.stop()));
   let gateway: Awaited<ReturnType<typeof startGateway>>;

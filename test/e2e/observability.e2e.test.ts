@@ -8,8 +8,9 @@ const DEMO_PASSWORD = "123456";
 const SERVER = 2;
 
 // One REST checkout through the one-process mesh on PostgreSQL + Redis, traced to an OTLP/HTTP
-// JSON receiver, scraped, and its logs read back.
-describe("observability of a checkout (PostgreSQL + Redis, OTLP http/json)", () => {
+// JSON receiver, scraped, and its logs read back: with the mesh's calls in-process (its
+// default) and over loopback gRPC, which must show the same spans, metrics and logs.
+describe.each(["true", "false"])("observability of a checkout (PostgreSQL + Redis, OTLP http/json, IN_PROCESS_CALLS=%s)", (inProcess) => {
   let mesh: Mesh;
   let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
   let drop: (() => Promise<void>) | undefined;
@@ -31,6 +32,7 @@ describe("observability of a checkout (PostgreSQL + Redis, OTLP http/json)", () 
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
       OTEL_BSP_SCHEDULE_DELAY: "100",
       LOG_LEVEL: "debug",
+      IN_PROCESS_CALLS: inProcess,
     });
     rest = restClient(mesh.restUrl);
     const login = await rest("POST", "/v1/users:login", { body: { login: "dmp.buyer@domain.com", password: DEMO_PASSWORD } });

@@ -8,3 +8,4 @@ export { toTimestamp, fromTimestamp } from "./timestamp.js";
 export { pageSize, encodePageToken, decodePageToken, nextPageToken } from "./pagination.js";
 export { observeServerCall } from "./call-telemetry.js";
 export { channelTarget, channelOptions } from "./channel.js";
+export { setInProcessCalls, inProcessCallsEnabled } from "./in-process.js";

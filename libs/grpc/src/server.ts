@@ -1,4 +1,4 @@
-import { Server, ServerCredentials, status as Status, type ServerUnaryCall, type sendUnaryData, type ServiceDefinition, type UntypedServiceImplementation } from "@grpc/grpc-js";
+import { Server, ServerCredentials, status as Status, type Metadata, type StatusObject, type ServerUnaryCall, type sendUnaryData, type ServiceDefinition, type UntypedServiceImplementation } from "@grpc/grpc-js";
 import { HealthImplementation } from "grpc-health-check";
 import { ReflectionService } from "@grpc/reflection";
 import type { PackageDefinition } from "@grpc/proto-loader";
@@ -10,6 +10,7 @@ import type { ServiceBinding } from "./binding.js";
 import { CallContext } from "./context.js";
 import { observeServerCall } from "./call-telemetry.js";
 import { guardDeserializer, RefusedRequest } from "./request-guard.js";
+import { registerLocalServer, type LocalMethod, type LocalServerHandle } from "./in-process.js";
 
 /** Wraps every call (tracing and metrics plug in here); the innermost `next` runs the handler. */
 export type Middleware = (ctx: CallContext, request: unknown, next: () => Promise<unknown>) => Promise<unknown>;
@@ -34,38 +35,48 @@ export interface RunningServer {
 }
 
 export async function startGrpcServer(opts: ServerOptions): Promise<RunningServer> {
-  const server = new Server({ "grpc.max_receive_message_length": opts.maxReceiveMessageLength ?? 4 * 1024 * 1024 });
+  const maxReceive = opts.maxReceiveMessageLength ?? 4 * 1024 * 1024;
+  const server = new Server({ "grpc.max_receive_message_length": maxReceive });
   const serving = Object.fromEntries(opts.services.map((s) => [s.name, "SERVING" as const]));
   const health = new HealthImplementation({ "": "SERVING", ...serving });
   health.addToServer(server);
   reflectionFor(opts.services.map((s) => s.name)).addToServer(server);
+  const local = new Map<string, LocalMethod>();
   for (const binding of opts.services) {
-    server.addService(guardedDefinition(binding), adapt(binding, opts));
+    const definition = guardedDefinition(binding);
+    const run = runners(binding, opts);
+    server.addService(definition, adapt(run));
+    for (const [path, method] of inProcessMethods(definition, run, maxReceive)) local.set(path, method);
   }
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${opts.host}:${opts.port}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
   );
   const address = `${opts.host}:${port}`;
+  // Callers in this process reach these methods without the socket when in-process calls are on.
+  const inProcess = registerLocalServer(opts.host, port, local);
   opts.logger.info({ address, services: opts.services.map((s) => s.name) }, "grpc server listening");
   let stopping: Promise<void> | undefined;
   return {
     port,
     address,
     shutdown(graceMs = 10_000) {
-      stopping ??= drain(server, health, [...Object.keys(serving), ""], graceMs);
+      stopping ??= drain(server, health, [...Object.keys(serving), ""], graceMs, inProcess);
       return stopping;
     },
   };
 }
 
-async function drain(server: Server, health: HealthImplementation, names: string[], graceMs: number): Promise<void> {
+async function drain(server: Server, health: HealthImplementation, names: string[], graceMs: number, inProcess: LocalServerHandle): Promise<void> {
   for (const name of names) health.setStatus(name, "NOT_SERVING");
   await new Promise<void>((resolve) => {
     const timer = setTimeout(() => {
       server.forceShutdown();
+      inProcess.abort();
       resolve();
     }, graceMs);
-    server.tryShutdown(() => {
+    // Calls on the wire and in-process calls under way drain together; new ones of either kind are refused.
+    const wire = new Promise<void>((done) => server.tryShutdown(() => done()));
+    void Promise.all([wire, inProcess.close()]).then(() => {
       clearTimeout(timer);
       resolve();
     });
@@ -103,8 +114,11 @@ function guardedDefinition(binding: ServiceBinding): ServiceDefinition {
   return guarded;
 }
 
-function adapt(binding: ServiceBinding, opts: ServerOptions): UntypedServiceImplementation {
-  const impl: UntypedServiceImplementation = {};
+/** Runs one call of a method: auth, the request guard's verdict, middleware, handler, log and telemetry. */
+type MethodRunner = (request: unknown, metadata: Metadata, deadline: Date | undefined) => Promise<{ ok: true; response: unknown } | { ok: false; status: Partial<StatusObject> }>;
+
+function runners(binding: ServiceBinding, opts: ServerOptions): Map<string, MethodRunner> {
+  const out = new Map<string, MethodRunner>();
   const chain = opts.middleware ?? [];
   const domain = binding.name.split(".").slice(0, -1).join(".");
   for (const [method, handler] of Object.entries(binding.handlers)) {
@@ -113,19 +127,20 @@ function adapt(binding: ServiceBinding, opts: ServerOptions): UntypedServiceImpl
     const path = binding.definition[method]?.path ?? `/${fullMethod}`;
     // One child logger per method, made once: pino's child() serializes its bindings each time.
     const log = opts.logger.child({ rpc: path });
-    impl[method] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-      void observeServerCall(opts.name, path, call.metadata, async () => {
+    out.set(method, async (request, metadata, deadline) => {
+      let outcome: Awaited<ReturnType<MethodRunner>> | undefined;
+      await observeServerCall(opts.name, path, metadata, async () => {
         const started = performance.now();
         try {
-          const ctx = await authenticate(call, opts.verifier);
-          if (call.request instanceof RefusedRequest) throw call.request.error;
+          const ctx = await authenticate(metadata, deadline, opts.verifier);
+          if (request instanceof RefusedRequest) throw request.error;
           const run = (i: number): Promise<unknown> => {
             const mw = chain[i];
-            return mw ? mw(ctx, call.request, () => run(i + 1)) : handler(call.request, ctx);
+            return mw ? mw(ctx, request, () => run(i + 1)) : handler(request, ctx);
           };
           const response = await run(0);
           log.info({ code: "OK", ms: elapsed(started) }, "rpc");
-          callback(null, response);
+          outcome = { ok: true, response };
           return Status.OK;
         } catch (err) {
           const mapped = toServiceError(err, domain);
@@ -134,17 +149,59 @@ function adapt(binding: ServiceBinding, opts: ServerOptions): UntypedServiceImpl
           // (ours, or a peer's passed on, whose cause that peer logged) as the status it is.
           if (err instanceof DomainError) log.info({ code: Status[code], reason: err.reason, ms: elapsed(started) }, "rpc");
           else log.error({ err, code: Status[code], ms: elapsed(started) }, "rpc failed");
-          callback(mapped);
+          outcome = { ok: false, status: mapped };
           return code;
         }
       });
+      return outcome!;
+    });
+  }
+  return out;
+}
+
+/** The grpc-js implementation: each call handed to its method's runner. */
+function adapt(run: Map<string, MethodRunner>): UntypedServiceImplementation {
+  const impl: UntypedServiceImplementation = {};
+  for (const [method, runner] of run) {
+    impl[method] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
+      void runner(call.request, call.metadata, deadlineOf(call)).then((o) => (o.ok ? callback(null, o.response) : callback(o.status)));
     };
   }
   return impl;
 }
 
-async function authenticate(call: ServerUnaryCall<unknown, unknown>, verifier: TokenVerifier): Promise<CallContext> {
-  const header = call.metadata.get("authorization")[0];
+/**
+ * The same methods for in-process callers, from bytes to bytes through the same guarded
+ * deserializer and generated serializer as the wire, with grpc-js's size limit and statuses.
+ */
+function inProcessMethods(definition: ServiceDefinition, run: Map<string, MethodRunner>, maxReceive: number): Map<string, LocalMethod> {
+  const out = new Map<string, LocalMethod>();
+  for (const [method, runner] of run) {
+    const wire = definition[method];
+    if (!wire) continue;
+    out.set(wire.path, async (bytes, metadata, deadline) => {
+      if (bytes.length > maxReceive) {
+        return { ok: false, status: { code: Status.RESOURCE_EXHAUSTED, details: `Received message larger than max (${bytes.length} vs ${maxReceive})` } };
+      }
+      const outcome = await runner(wire.requestDeserialize(bytes), metadata, deadline);
+      if (!outcome.ok) return outcome;
+      try {
+        return { ok: true, bytes: wire.responseSerialize(outcome.response) };
+      } catch (err) {
+        return { ok: false, status: { code: Status.INTERNAL, details: `Error serializing response: ${err instanceof Error ? err.message : String(err)}` } };
+      }
+    });
+  }
+  return out;
+}
+
+function deadlineOf(call: ServerUnaryCall<unknown, unknown>): Date | undefined {
+  const deadline = call.getDeadline();
+  return deadline instanceof Date ? deadline : Number.isFinite(deadline) ? new Date(deadline) : undefined;
+}
+
+async function authenticate(metadata: Metadata, deadline: Date | undefined, verifier: TokenVerifier): Promise<CallContext> {
+  const header = metadata.get("authorization")[0];
   let principal;
   if (header !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(String(header));
@@ -152,9 +209,7 @@ async function authenticate(call: ServerUnaryCall<unknown, unknown>, verifier: T
     principal = await verifier.verify(match[1]);
     if (!principal) throw errors.unauthenticated("ACCESS_TOKEN_INVALID", "the access token is invalid or expired");
   }
-  const deadline = call.getDeadline();
-  const deadlineDate = deadline instanceof Date ? deadline : Number.isFinite(deadline) ? new Date(deadline) : undefined;
-  return new CallContext(principal, deadlineDate);
+  return new CallContext(principal, deadline);
 }
 
 function elapsed(started: number): number {

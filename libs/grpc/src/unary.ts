@@ -1,5 +1,6 @@
 import { Metadata, type Client, type ServiceError } from "@grpc/grpc-js";
 import { observeClientCall } from "./call-telemetry.js";
+import { callInProcess } from "./in-process.js";
 
 /** How one unary method's messages cross the wire (a generated method, or one built from descriptors). */
 export interface UnaryMethod<Req, Res> {
@@ -23,12 +24,14 @@ export interface UnaryCallOptions {
  * gateway): the deadline, the authorization metadata, the CLIENT span with its trace context
  * injected into the metadata, and the duration by status code. Rejects with grpc-js's
  * ServiceError (code, details, trailers) for the caller to translate: the service clients into
- * DomainErrors, the gateway into HTTP.
+ * DomainErrors, the gateway into HTTP. A server of this process answers in-process when
+ * in-process calls are on (in-process.ts), with the same outcome as over the wire.
  */
 export function unaryCall<Req, Res>(client: Client, method: UnaryMethod<Req, Res>, request: Req, options: UnaryCallOptions): Promise<Res> {
   const metadata = new Metadata();
   if (options.authorization !== undefined) metadata.set("authorization", options.authorization);
   const invoke = () =>
+    callInProcess(options.target, method.path, method.requestSerialize, method.responseDeserialize, request, metadata, options.deadline) ??
     new Promise<Res>((resolve, reject) => {
       client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, request, metadata, { deadline: options.deadline }, (err: ServiceError | null, response?: Res) => {
         if (err) reject(err);
