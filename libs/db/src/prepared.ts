@@ -41,6 +41,16 @@ export class PreparingClient extends pg.Client {
   }
 }
 
+// Names of the texts seen, so the hot statements are not hashed again on every call; the
+// texts are per query shape, so the map stays small (cleared past a bound, like a new process).
+const names = new Map<string, string>();
+
 export function statementName(text: string): string {
-  return `wms_${createHash("sha1").update(text).digest("base64url")}`;
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `wms_${createHash("sha1").update(text).digest("base64url")}`;
+    if (names.size >= 5_000) names.clear();
+    names.set(text, name);
+  }
+  return name;
 }
