@@ -63,7 +63,7 @@ export interface LaunchedMesh {
   stop(killAfterMs?: number): Promise<void>;
 }
 
-export const defaultReplicas: Record<ServiceName, number> = { user: 1, shop: 1, product: 1, warehouse: 2, order: 2 };
+export const defaultReplicas: Record<ServiceName, number> = { ...Object.fromEntries(serviceNames.map((name) => [name, 1])), warehouse: 2, order: 2 } as Record<ServiceName, number>;
 const REPLICA_PORT_STEP = 10;
 
 /**

@@ -1,31 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { createClient, type PromiseClient } from "@wms/grpc";
-import { UserServiceService } from "@wms/proto/user";
-import { ShopServiceService } from "@wms/proto/shop";
-import { ProductServiceService } from "@wms/proto/product";
-import { WarehouseServiceService } from "@wms/proto/warehouse";
-import { OrderServiceService } from "@wms/proto/order";
+import { meshServices, serviceNames, type ServiceDefinitionOf, type ServiceName } from "@wms/proto/services";
 import type { RunningMesh } from "./topology.js";
 
-/** gRPC clients of the mesh, as an outside caller has them. */
-export interface MeshClients {
-  user: PromiseClient<typeof UserServiceService>;
-  shop: PromiseClient<typeof ShopServiceService>;
-  product: PromiseClient<typeof ProductServiceService>;
-  warehouse: PromiseClient<typeof WarehouseServiceService>;
-  order: PromiseClient<typeof OrderServiceService>;
-  close(): void;
-}
+/** gRPC clients of the mesh, one per service (`clients.order`), as an outside caller has them. */
+export type MeshClients = { [N in ServiceName]: PromiseClient<ServiceDefinitionOf<N>> } & { close(): void };
 
 export function meshClients(mesh: RunningMesh): MeshClients {
-  const clients = {
-    user: createClient(UserServiceService, mesh.addresses.user),
-    shop: createClient(ShopServiceService, mesh.addresses.shop),
-    product: createClient(ProductServiceService, mesh.addresses.product),
-    warehouse: createClient(WarehouseServiceService, mesh.addresses.warehouse),
-    order: createClient(OrderServiceService, mesh.addresses.order),
-  };
-  return { ...clients, close: () => Object.values(clients).forEach((c) => c.close()) };
+  const clients = serviceNames.map((name) => [name, createClient(meshServices[name].definition, mesh.addresses[name])] as const);
+  return { ...Object.fromEntries(clients), close: () => clients.forEach(([, c]) => c.close()) } as MeshClients;
 }
 
 export interface Catalog {
