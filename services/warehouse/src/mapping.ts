@@ -11,8 +11,7 @@ import {
   type Transfer as TransferMessage,
   type Warehouse as WarehouseMessage,
 } from "@wms/proto/warehouse";
-import type { ReservationView } from "./db/repo.js";
-import type { ReservationStatusValue } from "./db/schema/reservations.js";
+import type { Reservation as ReservationModel } from "./domain/reservation-model.js";
 import type { StockChange } from "./domain/adjustments.js";
 import type {
   AdjustmentReason as AdjustmentReasonValue,
@@ -44,7 +43,7 @@ const adjustmentReason: Record<AdjustmentReasonValue, AdjustmentReason> = {
   COUNT_CORRECTION: AdjustmentReason.ADJUSTMENT_REASON_COUNT_CORRECTION,
   RETURNED: AdjustmentReason.ADJUSTMENT_REASON_RETURNED,
 };
-const reservationStatus: Record<ReservationStatusValue, ReservationStatus> = {
+const reservationStatus: Record<ReservationModel["status"], ReservationStatus> = {
   HELD: ReservationStatus.RESERVATION_STATUS_HELD,
   COMMITTED: ReservationStatus.RESERVATION_STATUS_COMMITTED,
   RELEASED: ReservationStatus.RESERVATION_STATUS_RELEASED,
@@ -116,11 +115,11 @@ export function toMovementMessage(movement: StockMovement): StockMovementMessage
   };
 }
 
-export function toReservationMessage(view: ReservationView): Reservation {
+export function toReservationMessage(reservation: ReservationModel): Reservation {
   return {
-    reservationId: view.row.reservationId,
-    status: reservationStatus[view.row.status],
-    allocations: view.allocations.map((a) => ({ productId: a.productId, warehouseId: a.warehouseId, quantity: a.quantity })),
-    expireTime: toTimestamp(view.row.expireTime),
+    reservationId: reservation.reservationId,
+    status: reservationStatus[reservation.status],
+    allocations: reservation.allocations.map((a) => ({ productId: a.productId, warehouseId: a.warehouseId, quantity: a.quantity })),
+    expireTime: toTimestamp(reservation.expireTime),
   };
 }

@@ -6,7 +6,6 @@ import { adjustmentQueries } from "./adjustment-queries.js";
 
 // Still imported from here by the reservation code; the type is the domain's.
 export type { AvailableLevel } from "../domain/model.js";
-export type { ReservationView } from "./reservation-queries.js";
 
 type Queries = ReturnType<typeof warehouseQueries> &
   ReturnType<typeof stockQueries> &

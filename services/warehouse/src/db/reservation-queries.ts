@@ -1,39 +1,49 @@
 import { and, asc, eq, gt, inArray, lte } from "drizzle-orm";
 import type { Database } from "@wms/db";
-import { reservations, type ReservationRow, type ReservationStatusValue } from "./schema/reservations.js";
-import { reservationAllocations, type ReservationAllocationRow } from "./schema/reservation-allocations.js";
+import type { Reservation, ReservationAllocation, ReservationRecord, ReservationStatus } from "../domain/reservation-model.js";
+import { reservations } from "./schema/reservations.js";
+import { reservationAllocations } from "./schema/reservation-allocations.js";
 import { transfers, type TransferRow } from "./schema/transfers.js";
-
-/** A reservation with where its units are held. */
-export interface ReservationView {
-  row: ReservationRow;
-  allocations: ReservationAllocationRow[];
-}
+import { reservationBatchQueries } from "./reservation-batch-queries.js";
+import { toReservationAllocation, toReservationRecord } from "./rows.js";
 
 /** Queries on reservations, their allocations and transfers. */
 export function reservationQueries(db: Database) {
-  async function allocationsOf(reservationIds: string[]): Promise<ReservationAllocationRow[]> {
+  async function allocationsOf(reservationIds: string[]): Promise<ReservationAllocation[]> {
     if (reservationIds.length === 0) return [];
-    return db
+    const rows = await db
       .select()
       .from(reservationAllocations)
       .where(inArray(reservationAllocations.reservationId, reservationIds))
       .orderBy(asc(reservationAllocations.productId), asc(reservationAllocations.warehouseId));
+    return rows.map(toReservationAllocation);
+  }
+
+  /** Stored reservations among `reservationIds`, by id, each with its allocations. */
+  async function findReservations(reservationIds: string[]): Promise<Map<string, Reservation>> {
+    if (reservationIds.length === 0) return new Map();
+    const rows = await db.select().from(reservations).where(inArray(reservations.reservationId, reservationIds));
+    const allocations = await allocationsOf(rows.map((r) => r.reservationId));
+    return new Map(
+      rows.map((row) => [row.reservationId, { ...toReservationRecord(row), allocations: allocations.filter((a) => a.reservationId === row.reservationId) }]),
+    );
   }
 
   return {
     allocationsOf,
+    findReservations,
+    ...reservationBatchQueries(db),
 
     /** Undefined when a reservation with this id exists already (a replay or a tombstone). */
-    async insertReservation(row: ReservationRow): Promise<ReservationRow | undefined> {
-      const [inserted] = await db.insert(reservations).values(row).onConflictDoNothing({ target: reservations.reservationId }).returning();
-      return inserted;
+    async insertReservation(record: ReservationRecord): Promise<ReservationRecord | undefined> {
+      const [inserted] = await db.insert(reservations).values(record).onConflictDoNothing({ target: reservations.reservationId }).returning();
+      return inserted && toReservationRecord(inserted);
     },
 
-    async findReservation(reservationId: string): Promise<ReservationView | undefined> {
+    async findReservation(reservationId: string): Promise<Reservation | undefined> {
       const [row] = await db.select().from(reservations).where(eq(reservations.reservationId, reservationId)).limit(1);
       if (!row) return undefined;
-      return { row, allocations: await allocationsOf([reservationId]) };
+      return { ...toReservationRecord(row), allocations: await allocationsOf([reservationId]) };
     },
 
     /**
@@ -42,10 +52,10 @@ export function reservationQueries(db: Database) {
      */
     async leaveHeld(
       reservationId: string,
-      to: Exclude<ReservationStatusValue, "HELD">,
+      to: Exclude<ReservationStatus, "HELD">,
       at: Date,
       unexpiredAt?: Date,
-    ): Promise<ReservationRow | undefined> {
+    ): Promise<ReservationRecord | undefined> {
       const [row] = await db
         .update(reservations)
         .set({ status: to, updateTime: at })
@@ -57,7 +67,7 @@ export function reservationQueries(db: Database) {
           ),
         )
         .returning();
-      return row;
+      return row && toReservationRecord(row);
     },
 
     /**

@@ -3,6 +3,9 @@ import type { AdjustmentRow } from "./schema/adjustments.js";
 import type { ReceiptRow } from "./schema/receipts.js";
 import type { StockMovementRow } from "./schema/stock-movements.js";
 import type { WarehouseRow } from "./schema/warehouses.js";
+import type { ReservationAllocation, ReservationRecord } from "../domain/reservation-model.js";
+import type { ReservationRow } from "./schema/reservations.js";
+import type { ReservationAllocationRow } from "./schema/reservation-allocations.js";
 
 /**
  * The one place table rows become domain values. Fields are copied one by one, so a column
@@ -51,4 +54,12 @@ export function toAdjustment(row: AdjustmentRow): Adjustment {
     movementId: row.movementId,
     createTime: row.createTime,
   };
+}
+
+export function toReservationRecord(row: ReservationRow): ReservationRecord {
+  return { reservationId: row.reservationId, status: row.status, expireTime: row.expireTime, createTime: row.createTime, updateTime: row.updateTime };
+}
+
+export function toReservationAllocation(row: ReservationAllocationRow): ReservationAllocation {
+  return { reservationId: row.reservationId, productId: row.productId, warehouseId: row.warehouseId, quantity: row.quantity };
 }

@@ -122,7 +122,7 @@ describe("reservations under contention", () => {
     const first = reserveAll(paused);
     await planned;
     // Completes only because the first holder's lock expired.
-    expect((await reserveAll(other)).row.status).toBe("HELD");
+    expect((await reserveAll(other)).status).toBe("HELD");
     resume();
     expect(await rejection(first)).toMatchObject({ reason: "INSUFFICIENT_STOCK" });
     const levels = await other.domain.stock.listStockLevels(w.sellerId, w.productId);
@@ -153,7 +153,7 @@ describe("reservations without Redis", () => {
       const w = await sellerWorld(d.domain, catalog, [5]);
       const reserveOne = (reservationId = newId()) =>
         d.domain.reservations.reserveStock({ reservationId, lines: [{ productId: w.productId, quantity: 1 }], expireTime: new Date(d.clock.ms + 60_000) });
-      expect((await reserveOne()).row.status).toBe("HELD");
+      expect((await reserveOne()).status).toBe("HELD");
 
       await stopRedis(redis);
       const id = newId();
@@ -167,7 +167,7 @@ describe("reservations without Redis", () => {
         if (!(outcome instanceof Error)) break;
         await new Promise((r) => setTimeout(r, 100)); // the client reconnects within a second
       }
-      expect(outcome).toMatchObject({ row: { reservationId: id, status: "HELD" } });
+      expect(outcome).toMatchObject({ reservationId: id, status: "HELD" });
       expect((await d.domain.stock.listStockLevels(w.sellerId, w.productId)).map((l) => l.reserved)).toEqual([2]);
       await assertLedgerMatchesLevels(database.db);
     } finally {

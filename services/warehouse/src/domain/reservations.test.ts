@@ -18,7 +18,7 @@ describe("reserveStock", () => {
     const w = await sellerWorld(t.domain, t.catalog, [100, 50, 70]);
     await t.domain.warehouses.setWarehouseStatus(w.sellerId, { warehouseId: w.warehouseIds[2]!, status: "INACTIVE" });
     const single = await reserve(newId(), [{ productId: w.productId, quantity: 60 }]);
-    expect(single.row.status).toBe("HELD");
+    expect(single.status).toBe("HELD");
     expect(single.allocations.map((a) => [a.warehouseId, a.quantity])).toEqual([[w.warehouseIds[0], 60]]);
     // 40 left in Main, 50 in Backup, the inactive warehouse's 70 untouchable.
     const id = newId();
@@ -113,7 +113,7 @@ describe("commit and release", () => {
     const id = newId();
     await reserve(id, [{ productId: w.productId, quantity: 4 }]);
     const committed = await t.domain.reservations.commitReservation(id);
-    expect(committed.row.status).toBe("COMMITTED");
+    expect(committed.status).toBe("COMMITTED");
     expect(await t.domain.reservations.commitReservation(id)).toEqual(committed);
     expect((await rejection(t.domain.reservations.releaseReservation(id))).reason).toBe("RESERVATION_COMMITTED");
     expect(await levels(w.sellerId, w.productId)).toEqual([[6, 0]]);
@@ -126,8 +126,8 @@ describe("commit and release", () => {
     const id = newId();
     await reserve(id, [{ productId: w.productId, quantity: 4 }]);
     const released = await t.domain.reservations.releaseReservation(id);
-    expect(released.row.status).toBe("RELEASED");
-    expect((await t.domain.reservations.releaseReservation(id)).row.status).toBe("RELEASED");
+    expect(released.status).toBe("RELEASED");
+    expect((await t.domain.reservations.releaseReservation(id)).status).toBe("RELEASED");
     expect((await rejection(t.domain.reservations.commitReservation(id))).reason).toBe("RESERVATION_RELEASED");
     expect(await levels(w.sellerId, w.productId)).toEqual([[10, 0]]);
     await assertLedgerMatchesLevels(t.db);
@@ -137,9 +137,9 @@ describe("commit and release", () => {
     const w = await sellerWorld(t.domain, t.catalog, [10]);
     const id = newId();
     const tombstone = await t.domain.reservations.releaseReservation(id);
-    expect(tombstone).toMatchObject({ row: { status: "RELEASED" }, allocations: [] });
+    expect(tombstone).toMatchObject({ status: "RELEASED", allocations: [] });
     const late = await reserve(id, [{ productId: w.productId, quantity: 4 }]);
-    expect(late.row.status).toBe("RELEASED");
+    expect(late.status).toBe("RELEASED");
     expect(await levels(w.sellerId, w.productId)).toEqual([[10, 0]]);
   });
 
@@ -157,7 +157,7 @@ describe("commit and release", () => {
     expect(await t.domain.releaseExpired(100)).toBe(0);
     expect(await levels(w.sellerId, w.productId)).toEqual([[10, 2]]);
     expect((await rejection(t.domain.reservations.commitReservation(expiring))).reason).toBe("RESERVATION_RELEASED");
-    expect((await t.domain.reservations.commitReservation(lasting)).row.status).toBe("COMMITTED");
+    expect((await t.domain.reservations.commitReservation(lasting)).status).toBe("COMMITTED");
     expect(await levels(w.sellerId, w.productId)).toEqual([[8, 0]]);
     await assertLedgerMatchesLevels(t.db);
   });
@@ -169,8 +169,8 @@ describe("commit and release", () => {
     await reserve(second, [{ productId: w.productId, quantity: 3 }]);
     await t.domain.warehouses.setWarehouseStatus(w.sellerId, { warehouseId: w.warehouseIds[0]!, status: "INACTIVE" });
     expect((await rejection(reserve(newId(), [{ productId: w.productId, quantity: 1 }]))).reason).toBe("INSUFFICIENT_STOCK");
-    expect((await t.domain.reservations.commitReservation(first)).row.status).toBe("COMMITTED");
-    expect((await t.domain.reservations.releaseReservation(second)).row.status).toBe("RELEASED");
+    expect((await t.domain.reservations.commitReservation(first)).status).toBe("COMMITTED");
+    expect((await t.domain.reservations.releaseReservation(second)).status).toBe("RELEASED");
     expect(await levels(w.sellerId, w.productId)).toEqual([[7, 0]]);
     await assertLedgerMatchesLevels(t.db);
   });

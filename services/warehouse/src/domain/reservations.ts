@@ -1,7 +1,8 @@
 import { errors, Validator } from "@wms/errors";
 import { newId, withTransactionRetry } from "@wms/db";
 import type { LockManager } from "@wms/locks";
-import type { ReservationView, WarehouseRepo } from "../db/repo.js";
+import type { WarehouseRepo } from "../db/repo.js";
+import type { Reservation, SettleOutcome } from "./reservation-model.js";
 import { byLevel, planAllocations, type ReservationLineInput } from "./allocation.js";
 import { insufficientStock, isId, QUANTITY_MAX, skuLockKey } from "./common.js";
 import { settleHeldUnits } from "./held-units.js";
@@ -25,11 +26,11 @@ export interface ReservationsDomain {
    * a replay returns the stored reservation, whatever its status now (a tombstone left by an
    * early release answers RELEASED, holding nothing).
    */
-  reserveStock(input: ReserveInput): Promise<ReservationView>;
+  reserveStock(input: ReserveInput): Promise<Reservation>;
   /** HELD and unexpired → COMMITTED; a COMMITTED replay returns it; else RESERVATION_EXPIRED / _RELEASED. */
-  commitReservation(reservationId: string): Promise<ReservationView>;
+  commitReservation(reservationId: string): Promise<Reservation>;
   /** HELD → RELEASED; RELEASED returns it; COMMITTED fails; an unknown id leaves a RELEASED tombstone. */
-  releaseReservation(reservationId: string): Promise<ReservationView>;
+  releaseReservation(reservationId: string): Promise<Reservation>;
 }
 
 export interface ReservationsDeps {
@@ -52,8 +53,8 @@ export function createReservationsDomain(deps: ReservationsDeps): ReservationsDo
 
   async function reserveInTransaction(tx: WarehouseRepo, input: ReserveInput & { expireTime: Date }, lines: ReservationLineInput[]) {
     const at = deps.now();
-    const row = await tx.insertReservation({ reservationId: input.reservationId, status: "HELD", expireTime: input.expireTime, createTime: at, updateTime: at });
-    if (!row) return tx.findReservation(input.reservationId); // a replay that committed meanwhile
+    const record = await tx.insertReservation({ reservationId: input.reservationId, status: "HELD", expireTime: input.expireTime, createTime: at, updateTime: at });
+    if (!record) return tx.findReservation(input.reservationId); // a replay that committed meanwhile
     const levels = await tx.activeAvailableLevels(lines.map((l) => l.productId));
     const plan = planAllocations(lines, levels).sort(byLevel);
     await deps.afterAllocate?.();
@@ -70,10 +71,10 @@ export function createReservationsDomain(deps: ReservationsDeps): ReservationsDo
       throw new AllocationRaced(missed?.productId ?? plan[0]?.productId ?? "");
     }
     const allocations = plan.map((a) => ({ reservationId: input.reservationId, ...a }));
-    return { row, allocations };
+    return { ...record, allocations };
   }
 
-  async function reserveUnderLocks(input: ReserveInput & { expireTime: Date }, lines: ReservationLineInput[]): Promise<ReservationView> {
+  async function reserveUnderLocks(input: ReserveInput & { expireTime: Date }, lines: ReservationLineInput[]): Promise<Reservation> {
     for (let attempt = 1; ; attempt++) {
       try {
         const view = await withTransactionRetry(() => repo.transaction((tx) => reserveInTransaction(tx, input, lines)));
@@ -88,6 +89,37 @@ export function createReservationsDomain(deps: ReservationsDeps): ReservationsDo
         }
       }
     }
+  }
+
+  /**
+   * HELD → COMMITTED or RELEASED, and its held units with it. Only from HELD (the conditional
+   * update arbitrates a commit, a release and the sweeper racing); a COMMIT also only while
+   * unexpired. When the update finds the reservation elsewhere, the stored state answers by the
+   * outcome's rules: a replay returns it, a conflicting state fails, and a release of an id never
+   * reserved leaves a tombstone.
+   */
+  async function settleReservation(reservationId: string, outcome: SettleOutcome): Promise<Reservation> {
+    requireReservationId(reservationId);
+    const to = outcome === "COMMIT" ? "COMMITTED" : "RELEASED";
+    return withTransactionRetry(() =>
+      repo.transaction(async (tx) => {
+        for (let attempt = 1; attempt <= 3; attempt++) {
+          const at = deps.now();
+          const record = await tx.leaveHeld(reservationId, to, at, outcome === "COMMIT" ? at : undefined);
+          if (record) {
+            const allocations = await tx.allocationsOf([reservationId]);
+            await settleHeldUnits(tx, allocations, outcome, at);
+            return { ...record, allocations };
+          }
+          const stored = await tx.findReservation(reservationId);
+          const answer = outcome === "COMMIT" ? commitAnswer(reservationId, stored, at) : await releaseAnswer(tx, reservationId, stored, at);
+          if (answer) return answer;
+          // HELD (and, for a commit, unexpired): a reserve with this id committed after our update looked; look again.
+        }
+        const verb = outcome === "COMMIT" ? "committing" : "releasing";
+        throw errors.aborted("CONCURRENT_UPDATE", `reservation ${reservationId} changed while ${verb}; try again`, { reservationId });
+      }),
+    );
   }
 
   return {
@@ -109,59 +141,8 @@ export function createReservationsDomain(deps: ReservationsDeps): ReservationsDo
       );
     },
 
-    async commitReservation(reservationId) {
-      requireReservationId(reservationId);
-      return withTransactionRetry(() =>
-        repo.transaction(async (tx) => {
-          for (let attempt = 1; attempt <= 3; attempt++) {
-            const at = deps.now();
-            const row = await tx.leaveHeld(reservationId, "COMMITTED", at, at);
-            if (row) {
-              const allocations = await tx.allocationsOf([reservationId]);
-              await settleHeldUnits(tx, allocations, "COMMIT", at);
-              return { row, allocations };
-            }
-            const stored = await tx.findReservation(reservationId);
-            if (!stored) throw errors.notFound("reservation", reservationId);
-            if (stored.row.status === "COMMITTED") return stored;
-            if (stored.row.status === "RELEASED") throw errors.failedPrecondition("RESERVATION_RELEASED", `reservation ${reservationId} was released`, { reservationId });
-            if (stored.row.expireTime <= at) throw errors.failedPrecondition("RESERVATION_EXPIRED", `reservation ${reservationId} has expired`, { reservationId });
-            // HELD and unexpired: its reserve committed after our update looked; look again.
-          }
-          throw errors.aborted("CONCURRENT_UPDATE", `reservation ${reservationId} changed while committing; try again`, { reservationId });
-        }),
-      );
-    },
-
-    async releaseReservation(reservationId) {
-      requireReservationId(reservationId);
-      return withTransactionRetry(() =>
-        repo.transaction(async (tx) => {
-          for (let attempt = 1; attempt <= 3; attempt++) {
-            const at = deps.now();
-            const row = await tx.leaveHeld(reservationId, "RELEASED", at);
-            if (row) {
-              const allocations = await tx.allocationsOf([reservationId]);
-              await settleHeldUnits(tx, allocations, "RELEASE", at);
-              return { row, allocations };
-            }
-            const stored = await tx.findReservation(reservationId);
-            if (stored?.row.status === "COMMITTED") {
-              throw errors.failedPrecondition("RESERVATION_COMMITTED", `reservation ${reservationId} was already committed`, { reservationId });
-            }
-            if (stored?.row.status === "RELEASED") return stored;
-            if (!stored) {
-              // Released before it was ever reserved (a checkout that timed out): the tombstone
-              // makes the late ReserveStock with this id hold nothing.
-              const tombstone = await tx.insertReservation({ reservationId, status: "RELEASED", expireTime: at, createTime: at, updateTime: at });
-              if (tombstone) return { row: tombstone, allocations: [] };
-            }
-            // A reserve with this id committed meanwhile: release it on the next pass.
-          }
-          throw errors.aborted("CONCURRENT_UPDATE", `reservation ${reservationId} changed while releasing; try again`, { reservationId });
-        }),
-      );
-    },
+    commitReservation: (reservationId) => settleReservation(reservationId, "COMMIT"),
+    releaseReservation: (reservationId) => settleReservation(reservationId, "RELEASE"),
   };
 }
 
@@ -195,4 +176,28 @@ function validateReservation(input: ReserveInput, now: Date): { lines: Reservati
   if (!input.expireTime) throw new Error("validated above");
   const lines = [...merged].map(([productId, quantity]) => ({ productId, quantity })).sort((a, b) => (a.productId < b.productId ? -1 : 1));
   return { lines, expireTime: input.expireTime };
+}
+
+/** What a commit that found the reservation not HELD-and-unexpired answers; undefined: look again. */
+function commitAnswer(reservationId: string, stored: Reservation | undefined, at: Date): Reservation | undefined {
+  if (!stored) throw errors.notFound("reservation", reservationId);
+  if (stored.status === "COMMITTED") return stored;
+  if (stored.status === "RELEASED") throw errors.failedPrecondition("RESERVATION_RELEASED", `reservation ${reservationId} was released`, { reservationId });
+  if (stored.expireTime <= at) throw errors.failedPrecondition("RESERVATION_EXPIRED", `reservation ${reservationId} has expired`, { reservationId });
+  return undefined;
+}
+
+/** What a release that found the reservation not HELD answers; undefined: look again. */
+async function releaseAnswer(tx: WarehouseRepo, reservationId: string, stored: Reservation | undefined, at: Date): Promise<Reservation | undefined> {
+  if (stored?.status === "COMMITTED") {
+    throw errors.failedPrecondition("RESERVATION_COMMITTED", `reservation ${reservationId} was already committed`, { reservationId });
+  }
+  if (stored?.status === "RELEASED") return stored;
+  if (!stored) {
+    // Released before it was ever reserved (a checkout that timed out): the tombstone makes the
+    // late ReserveStock with this id hold nothing.
+    const tombstone = await tx.insertReservation({ reservationId, status: "RELEASED", expireTime: at, createTime: at, updateTime: at });
+    if (tombstone) return { ...tombstone, allocations: [] };
+  }
+  return undefined; // a reserve with this id committed meanwhile: release it on the next pass
 }

@@ -139,7 +139,7 @@ async function run(commands: Command[]): Promise<void> {
       );
       if (!ids.includes(id)) ids.push(id);
       if (stored) {
-        expect(got).toMatchObject({ row: { status: stored.status } });
+        expect(got).toMatchObject({ status: stored.status });
         continue;
       }
       const merged = new Map<string, number>();
@@ -157,7 +157,7 @@ async function run(commands: Command[]): Promise<void> {
         expect(got).toMatchObject({ reason: "INSUFFICIENT_STOCK" });
         continue;
       }
-      expect(got).toMatchObject({ row: { status: "HELD" } });
+      expect(got).toMatchObject({ status: "HELD" });
       const allocations = (got as { allocations: PlannedAllocation[] }).allocations.map((a) => ({ productId: a.productId, warehouseId: a.warehouseId, quantity: a.quantity }));
       expect(allocations).toEqual([...plan].sort(byLevel));
       for (const a of plan) change(a.warehouseId, a.productId, 0, a.quantity);

@@ -10,13 +10,13 @@ const countReservation = reservationCounter("warehouse");
 export function reserveStock(domain: WarehouseDomain): HandlersOf<typeof WarehouseServiceService>["reserveStock"] {
   return async (request, ctx) => {
     ctx.requireService();
-    const view = await domain.reservations.reserveStock({
+    const reservation = await domain.reservations.reserveStock({
       reservationId: request.reservationId,
       lines: request.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })),
       expireTime: request.expireTime ? fromTimestamp(request.expireTime) : undefined,
       deadline: ctx.deadline,
     });
-    if (view.row.status === "HELD") countReservation("made");
-    return { reservation: toReservationMessage(view) };
+    if (reservation.status === "HELD") countReservation("made");
+    return { reservation: toReservationMessage(reservation) };
   };
 }
