@@ -21,9 +21,10 @@ export interface PrivatePostgres {
 /**
  * A PostgreSQL cluster of its own (temp data dir, free port, trust auth on 127.0.0.1) for
  * tests that stop and restart the database: the shared server on 5432 is never touched.
- * PostgreSQL refuses to run as root, so as root it runs as the `postgres` user.
+ * PostgreSQL refuses to run as root, so as root it runs as the `postgres` user. `port` fixes
+ * its port (default a free one).
  */
-export async function createPrivatePostgres(): Promise<PrivatePostgres> {
+export async function createPrivatePostgres(opts: { port?: number } = {}): Promise<PrivatePostgres> {
   if (!existsSync(join(BIN, "initdb"))) throw new Error(`PostgreSQL binaries not found in ${BIN} (set PG_BIN)`);
   const asRoot = userInfo().uid === 0;
   const dir = mkdtempSync(join(tmpdir(), "wms-pg-"));
@@ -36,7 +37,7 @@ export async function createPrivatePostgres(): Promise<PrivatePostgres> {
     asRoot ? run("runuser", ["-u", "postgres", "--", join(BIN, cmd), ...args]) : run(join(BIN, cmd), args);
   const data = join(dir, "data");
   await pgRun("initdb", ["-D", data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C"]);
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   let running = false;
   const options = `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=16MB -c max_connections=100`;
   const self: PrivatePostgres = {
