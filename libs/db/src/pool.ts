@@ -83,7 +83,32 @@ export class FailFastPool extends pg.Pool {
   }
 }
 
+/**
+ * What the query wrapper of a pooled connection reports a failed BEGIN to: the checkout holding
+ * the connection now. The wrapper is installed once per connection; each checkout only swaps
+ * this slot (wrapping again on every checkout would nest one more wrapper per transaction the
+ * connection ever ran, and every statement would walk all of them).
+ */
+const beginFailed = new WeakMap<pg.PoolClient, { current: ((err: Error) => void) | undefined }>();
+
 function guard(client: pg.PoolClient, checkedIn?: () => void): pg.PoolClient {
+  let slot = beginFailed.get(client);
+  if (!slot) {
+    const installed: { current: ((err: Error) => void) | undefined } = { current: undefined };
+    slot = installed;
+    beginFailed.set(client, installed);
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as { query: unknown }).query = (...args: unknown[]) => {
+      const result = query(...args);
+      const onFailure = installed.current;
+      if (onFailure && result instanceof Promise) {
+        const first = args[0];
+        const text = typeof first === "string" ? first : (first as { text?: unknown } | undefined)?.text;
+        if (typeof text === "string" && BEGIN.test(text)) result.catch(onFailure);
+      }
+      return result;
+    };
+  }
   const release = client.release.bind(client);
   let released = false;
   if (client instanceof PreparingClient) client.checkedOut = true;
@@ -92,21 +117,15 @@ function guard(client: pg.PoolClient, checkedIn?: () => void): pg.PoolClient {
     if (released) return;
     released = true;
     if (client instanceof PreparingClient) client.checkedOut = false;
+    if (current.current === onBeginFailed) current.current = undefined;
     checkedIn?.();
     client.removeListener("error", onBroken);
     release(err);
   };
+  const current = slot;
+  const onBeginFailed = (err: Error) => releaseOnce(err);
+  current.current = onBeginFailed;
   client.release = releaseOnce;
   client.on("error", onBroken);
-  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-  (client as { query: unknown }).query = (...args: unknown[]) => {
-    const result = query(...args);
-    const first = args[0];
-    const text = typeof first === "string" ? first : (first as { text?: unknown } | undefined)?.text;
-    if (result instanceof Promise && typeof text === "string" && BEGIN.test(text)) {
-      result.catch((err: Error) => releaseOnce(err));
-    }
-    return result;
-  };
   return client;
 }
