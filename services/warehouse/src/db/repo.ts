@@ -3,14 +3,13 @@ import { warehouseQueries } from "./warehouse-queries.js";
 import { stockQueries } from "./stock-queries.js";
 import { reservationQueries } from "./reservation-queries.js";
 import { adjustmentQueries } from "./adjustment-queries.js";
-
-// Still imported from here by the reservation code; the type is the domain's.
-export type { AvailableLevel } from "../domain/model.js";
+import { transferQueries } from "./transfer-queries.js";
 
 type Queries = ReturnType<typeof warehouseQueries> &
   ReturnType<typeof stockQueries> &
   ReturnType<typeof reservationQueries> &
-  ReturnType<typeof adjustmentQueries>;
+  ReturnType<typeof adjustmentQueries> &
+  ReturnType<typeof transferQueries>;
 
 /** Every query of the warehouse service, on the pool or inside one transaction. */
 export interface WarehouseRepo extends Queries {
@@ -24,6 +23,7 @@ export function createWarehouseRepo(db: Database): WarehouseRepo {
     ...stockQueries(db),
     ...reservationQueries(db),
     ...adjustmentQueries(db),
+    ...transferQueries(db),
     transaction: (work) => db.transaction((tx) => work(createWarehouseRepo(tx))),
   };
 }

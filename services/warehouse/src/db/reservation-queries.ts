@@ -3,11 +3,10 @@ import type { Database } from "@wms/db";
 import type { Reservation, ReservationAllocation, ReservationRecord, ReservationStatus } from "../domain/reservation-model.js";
 import { reservations } from "./schema/reservations.js";
 import { reservationAllocations } from "./schema/reservation-allocations.js";
-import { transfers, type TransferRow } from "./schema/transfers.js";
 import { reservationBatchQueries } from "./reservation-batch-queries.js";
 import { toReservationAllocation, toReservationRecord } from "./rows.js";
 
-/** Queries on reservations, their allocations and transfers. */
+/** Queries on reservations and their allocations. */
 export function reservationQueries(db: Database) {
   async function allocationsOf(reservationIds: string[]): Promise<ReservationAllocation[]> {
     if (reservationIds.length === 0) return [];
@@ -102,25 +101,6 @@ export function reservationQueries(db: Database) {
         .update(reservations)
         .set({ status: "RELEASED", updateTime: at })
         .where(and(inArray(reservations.reservationId, reservationIds), eq(reservations.status, "HELD")));
-    },
-
-    /** Undefined when this requester already used the key (a replay). */
-    async insertTransfer(row: TransferRow): Promise<TransferRow | undefined> {
-      const [inserted] = await db
-        .insert(transfers)
-        .values(row)
-        .onConflictDoNothing({ target: [transfers.requestedBy, transfers.idempotencyKey] })
-        .returning();
-      return inserted;
-    },
-
-    async findTransferByKey(requestedBy: string, idempotencyKey: string): Promise<TransferRow | undefined> {
-      const [row] = await db
-        .select()
-        .from(transfers)
-        .where(and(eq(transfers.requestedBy, requestedBy), eq(transfers.idempotencyKey, idempotencyKey)))
-        .limit(1);
-      return row;
     },
   };
 }

@@ -1,7 +1,8 @@
-import type { Adjustment, Receipt, StockMovement, Warehouse } from "../domain/model.js";
+import type { Adjustment, Receipt, StockMovement, Transfer, Warehouse } from "../domain/model.js";
 import type { AdjustmentRow } from "./schema/adjustments.js";
 import type { ReceiptRow } from "./schema/receipts.js";
 import type { StockMovementRow } from "./schema/stock-movements.js";
+import type { TransferRow } from "./schema/transfers.js";
 import type { WarehouseRow } from "./schema/warehouses.js";
 import type { ReservationAllocation, ReservationRecord } from "../domain/reservation-model.js";
 import type { ReservationRow } from "./schema/reservations.js";
@@ -36,6 +37,19 @@ export function toReceipt(row: ReceiptRow): Receipt {
     warehouseId: row.warehouseId,
     productId: row.productId,
     quantity: row.quantity,
+    idempotencyKey: row.idempotencyKey,
+    createTime: row.createTime,
+  };
+}
+
+export function toTransfer(row: TransferRow): Transfer {
+  return {
+    transferId: row.transferId,
+    fromWarehouseId: row.fromWarehouseId,
+    toWarehouseId: row.toWarehouseId,
+    productId: row.productId,
+    quantity: row.quantity,
+    requestedBy: row.requestedBy,
     idempotencyKey: row.idempotencyKey,
     createTime: row.createTime,
   };

@@ -1,4 +1,4 @@
-import type { AvailableLevel } from "../db/repo.js";
+import type { AvailableLevel } from "./model.js";
 import { insufficientStock } from "./common.js";
 
 export interface ReservationLineInput {
