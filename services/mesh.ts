@@ -13,7 +13,7 @@ import {
   type RunningService,
   type ServicePlan,
 } from "@wms/service";
-import { startGateway, gatewayConfigSpec } from "@wms/gateway";
+import { startGateway, gatewayConfigSpec, gatewayLimits } from "@wms/gateway";
 import { metricsConfigSpec, startMetricsServer } from "@wms/telemetry";
 import { serviceModule } from "./registry.js";
 
@@ -79,6 +79,7 @@ async function main(): Promise<void> {
       maxBodyBytes: meshConfig.GATEWAY_MAX_BODY,
       upstreamDeadlineMs: meshConfig.GATEWAY_UPSTREAM_DEADLINE,
       corsOrigins: meshConfig.GATEWAY_CORS_ORIGINS,
+      ...gatewayLimits(meshConfig),
       logger,
     }).catch((err: unknown) => {
       throw isAddressInUse(err) ? new ConfigError([`GATEWAY_PORT=${meshConfig.GATEWAY_PORT} is in use`]) : err;

@@ -24,7 +24,7 @@ const files = ["libs", "services", "gateway"].flatMap((d) => sourceFiles(join(ro
 /** Reason literals at throw sites: errors.x("REASON", …), new DomainError(KIND, "REASON", …), errors.notFound("thing", …). */
 function reasonsIn(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(/errors\.(?:alreadyExists|permissionDenied|unauthenticated|failedPrecondition|aborted|unavailable|internal)\(\s*"([^"]+)"/g)) out.push(m[1]!);
+  for (const m of text.matchAll(/errors\.(?:alreadyExists|permissionDenied|unauthenticated|failedPrecondition|aborted|unavailable|resourceExhausted|internal)\(\s*"([^"]+)"/g)) out.push(m[1]!);
   for (const m of text.matchAll(/new DomainError\(\s*[^,]+,\s*"([^"]+)"/g)) out.push(m[1]!);
   for (const m of text.matchAll(/errors\.notFound\(\s*"([^"]+)"/g)) out.push(`${m[1]!.toUpperCase().replace(/ /g, "_")}_NOT_FOUND`);
   for (const m of text.matchAll(/new TranscodeError\([^)]*?,\s*"([A-Z_]+)"/g)) out.push(m[1]!);

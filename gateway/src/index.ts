@@ -1,3 +1,3 @@
 export { startGateway, type GatewayOptions, type RunningGateway } from "./server.js";
-export { gatewayConfigSpec } from "./config.js";
+export { gatewayConfigSpec, gatewayLimits } from "./config.js";
 export { runGatewayStandalone } from "./standalone.js";

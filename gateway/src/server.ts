@@ -18,6 +18,7 @@ import { detailsForRest } from "./field-paths.js";
 import { detailsFromTrailers, gatewayErrorJson, statusJson } from "./status-body.js";
 import { isServiceError, UpstreamClients } from "./upstream.js";
 import { observeHttpRequest, type RouteReporter } from "./http-telemetry.js";
+import { ClientLimits, retryAfterHeader, type RateLimitOptions } from "./client-limits.js";
 
 export interface GatewayOptions {
   host: string;
@@ -30,6 +31,10 @@ export interface GatewayOptions {
   corsOrigins?: string[];
   /** How long a call to a service may take before the client gets 504; default 10 s. */
   upstreamDeadlineMs?: number;
+  /** Proxies in front (load balancers) whose `x-forwarded-for` names the client; none by default. */
+  trustedProxies?: string[];
+  /** Requests per client address (token bucket); off by default. Health and docs are not counted. */
+  rateLimit?: RateLimitOptions;
   logger: Logger;
 }
 
@@ -53,6 +58,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const logger = loggerFor(opts.logger, "gateway");
   const cors = corsPolicy(opts.corsOrigins ?? [], routes.map((r) => r.httpMethod));
+  const limits = new ClientLimits(opts.trustedProxies ?? [], opts.rateLimit);
   let draining = false;
   const ownEndpoints: OwnEndpoint[] = [healthEndpoints(registry, clients, opts.upstreams, () => draining), docsEndpoints(registry)];
 
@@ -64,6 +70,10 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   };
 
   const transcode = async (req: IncomingMessage, url: RequestTarget, reportRoute: RouteReporter): Promise<Reply> => {
+    const clientAddress = limits.clientAddress(req);
+    // Before any other work: a client over its rate costs one bucket lookup (Node discards an unread body).
+    const limited = limits.refusal(registry, clientAddress);
+    if (limited) return limited;
     const httpMethod = req.method ?? "GET";
     const match = findRoute(routes, httpMethod, url.pathname);
     const path = excerpt(url.pathname);
@@ -80,7 +90,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     const bodyText = await readBody(req, maxBodyBytes);
     const request = buildRequestMessage({ input: route.method.input, body: route.body }, params, url.searchParams, bodyText, registry);
     try {
-      const response = await clients.call(opts.upstreams[route.upstream], route.method, request, req.headers.authorization);
+      const response = await clients.call(opts.upstreams[route.upstream], route.method, request, req.headers.authorization, undefined, clientAddress);
       return { status: 200, body: JSON.stringify(toJson(route.method.output, response, { registry, alwaysEmitImplicit: true })) };
     } catch (err) {
       if (!isServiceError(err)) throw err;
@@ -179,7 +189,8 @@ function excerpt(text: string): string {
 function upstreamFailure(registry: FileRegistry, route: Route, err: ServiceError, logger: Logger): Reply {
   const details = detailsFromTrailers(err.metadata);
   if (details.length > 0) {
-    return { status: httpStatusOf(err.code), body: statusJson(registry, err.code, err.details, detailsForRest(registry, route.method.input, details)) };
+    const body = statusJson(registry, err.code, err.details, detailsForRest(registry, route.method.input, details));
+    return { status: httpStatusOf(err.code), body, headers: retryAfterHeader(err.metadata) };
   }
   logger.warn({ upstream: route.upstream, code: GrpcStatus[err.code], detail: err.details }, "upstream call failed");
   return errorReply(registry, fromServiceError(err, `/${route.method.parent.typeName}/${route.method.name}`));

@@ -3,7 +3,7 @@ import { onShutdownSignal } from "@wms/grpc";
 import { createLogger } from "@wms/logging";
 import { metricsConfigSpec, startMetricsServer } from "@wms/telemetry";
 import { commonConfigSpec, serviceAddresses, serviceAddressSpec } from "@wms/service";
-import { gatewayConfigSpec } from "./config.js";
+import { gatewayConfigSpec, gatewayLimits } from "./config.js";
 import { startGateway } from "./server.js";
 
 /** The gateway on its own, in front of services running elsewhere (one process per service), until SIGTERM. */
@@ -19,6 +19,7 @@ export async function runGatewayStandalone(): Promise<void> {
       maxBodyBytes: config.GATEWAY_MAX_BODY,
       upstreamDeadlineMs: config.GATEWAY_UPSTREAM_DEADLINE,
       corsOrigins: config.GATEWAY_CORS_ORIGINS,
+      ...gatewayLimits(config),
       upstreams: serviceAddresses(config),
       logger,
     });

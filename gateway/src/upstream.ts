@@ -13,14 +13,17 @@ export class UpstreamClients {
 
   constructor(private readonly deadlineMs = DEFAULT_DEADLINE_MS) {}
 
-  /** Calls `method` on `address`; rejects with the grpc-js ServiceError (code, details, trailers). */
-  call(address: string, method: DescMethod, request: Message, authorization: string | undefined, deadlineMs = this.deadlineMs): Promise<Message> {
+  /**
+   * Calls `method` on `address`; rejects with the grpc-js ServiceError (code, details, trailers).
+   * `forwardedFor`, the REST client's address, travels as `x-forwarded-for` (login throttling).
+   */
+  call(address: string, method: DescMethod, request: Message, authorization: string | undefined, deadlineMs = this.deadlineMs, forwardedFor?: string): Promise<Message> {
     const wire: UnaryMethod<Message, Message> = {
       path: `/${method.parent.typeName}/${method.name}`,
       requestSerialize: (value) => Buffer.from(toBinary(method.input, value)),
       responseDeserialize: (bytes) => fromBinary(method.output, bytes),
     };
-    return unaryCall(this.client(address), wire, request, { caller: "gateway", target: address, deadline: new Date(Date.now() + deadlineMs), authorization });
+    return unaryCall(this.client(address), wire, request, { caller: "gateway", target: address, deadline: new Date(Date.now() + deadlineMs), authorization, forwardedFor });
   }
 
   close(): void {

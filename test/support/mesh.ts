@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -33,7 +34,9 @@ async function meshEnvironment(dataDir: string, env: Record<string, string>) {
   const gatewayPort = await freePort();
   const metricsPort = await freePort();
   const grpc = Object.fromEntries(names.map((n) => [n, `127.0.0.1:${ports[n]}`])) as Record<MeshServiceName, string>;
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, GATEWAY_PORT: String(gatewayPort), METRICS_PORT: String(metricsPort), LOG_LEVEL: "warn" };
+  // Login-throttle counters of its own, should the mesh count them on a shared Redis.
+  const throttlePrefix = `wms-test:${randomBytes(6).toString("hex")}`;
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, GATEWAY_PORT: String(gatewayPort), METRICS_PORT: String(metricsPort), LOG_LEVEL: "warn", LOGIN_THROTTLE_KEY_PREFIX: throttlePrefix };
   for (const n of names) {
     childEnv[`${n.toUpperCase()}_PORT`] = String(ports[n]);
     childEnv[addressVariable(n)] = grpc[n];

@@ -43,6 +43,8 @@ export async function startProcessMesh(env: Record<string, string> = {}): Promis
         PATH: process.env.PATH,
         DATABASE_URL: database.url,
         REDIS_URLS: TEST_REDIS_URL,
+        // Login-throttle counters of its own on the shared Redis.
+        LOGIN_THROTTLE_KEY_PREFIX: `wms-test:${randomBytes(6).toString("hex")}`,
         DATA_DIR: dataDir,
         DB_POOL_SIZE: "1",
         LOG_LEVEL: "warn",

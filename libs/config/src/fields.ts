@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { parseDuration } from "./duration.js";
 
 /** One environment variable: how to parse it, and its default when unset. */
@@ -91,4 +92,24 @@ export const oneOf = <T extends string>(values: readonly T[], fallback?: T): Fie
     (raw) => ((values as readonly string[]).includes(raw) ? (raw as T) : new Error(`one of ${values.join(", ")}`)),
     fallback,
     `one of ${values.join(", ")}`,
+  );
+
+/** Comma-separated IP addresses or CIDR ranges (`127.0.0.1,::1,10.0.0.0/8`); `none` is an empty list. */
+export const ipRangeList = (fallback: string[]): Field<string[]> =>
+  field(
+    (raw) => {
+      if (raw.trim() === "none") return [];
+      const items = raw.split(",").map((s) => s.trim()).filter(Boolean);
+      for (const item of items) {
+        const [address = "", prefix, extra] = item.split("/");
+        const family = isIP(address);
+        const bits = family === 4 ? 32 : 128;
+        if (family === 0 || extra !== undefined || (prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) <= bits))) {
+          return new Error(`comma-separated IP addresses or CIDR ranges; ${JSON.stringify(item)} is neither`);
+        }
+      }
+      return items;
+    },
+    fallback,
+    "comma-separated IP addresses or CIDR ranges, or none",
   );

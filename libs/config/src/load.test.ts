@@ -38,3 +38,15 @@ describe("loadConfig", () => {
     expect(names).toEqual(["PORT", "RESERVATION_TTL", "REDIS_URLS", "DEMO_DATA", "NAME"]);
   });
 });
+
+describe("env.ipRangeList", () => {
+  const spec = { TRUSTED: env.ipRangeList(["127.0.0.1", "::1"]) };
+  it("reads addresses and CIDR ranges, `none` as no entry, unset as the default", () => {
+    expect(loadConfig(spec, { TRUSTED: "10.0.0.0/8, 192.168.1.7,fd00::/8" }).TRUSTED).toEqual(["10.0.0.0/8", "192.168.1.7", "fd00::/8"]);
+    expect(loadConfig(spec, { TRUSTED: "none" }).TRUSTED).toEqual([]);
+    expect(loadConfig(spec, {}).TRUSTED).toEqual(["127.0.0.1", "::1"]);
+  });
+  it.each(["localhost", "10.0.0.0/33", "10.0.0.1/8/1", "::1/129", "1.2.3"])("refuses %j", (raw) => {
+    expect(() => loadConfig(spec, { TRUSTED: raw })).toThrow(ConfigError);
+  });
+});

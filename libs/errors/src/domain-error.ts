@@ -49,6 +49,9 @@ export interface FieldViolation {
  * metadata keys are lowerCamelCase and name the entity (`productId`, `orderId`).
  */
 export class DomainError extends Error {
+  /** When to try again (google.rpc.RetryInfo.retry_delay), in milliseconds; set for RESOURCE_EXHAUSTED throttling. */
+  retryDelayMs: number | undefined;
+
   constructor(
     readonly kind: ErrorKind,
     readonly reason: string,
@@ -108,6 +111,15 @@ export const errors = {
     new DomainError("UNAVAILABLE", reason, message, [], metadata),
   unimplemented: (method: string) =>
     new DomainError("UNIMPLEMENTED", "METHOD_NOT_IMPLEMENTED", `${method} is not implemented yet`, [], { method }),
+  /**
+   * RESOURCE_EXHAUSTED with google.rpc.RetryInfo: the caller is over a limit and may try again
+   * after `retryDelayMs` (REST: 429 with `Retry-After`).
+   */
+  resourceExhausted: (reason: string, message: string, retryDelayMs: number, metadata: Record<string, string> = {}) => {
+    const err = new DomainError("RESOURCE_EXHAUSTED", reason, message, [], metadata);
+    err.retryDelayMs = Math.max(0, Math.ceil(retryDelayMs));
+    return err;
+  },
   internal: (reason: string, message: string, metadata: Record<string, string> = {}) =>
     new DomainError("INTERNAL", reason, message, [], metadata),
 };

@@ -41,6 +41,7 @@ const schemas = {
   status: () => schema("google.rpc.Status"),
   errorInfo: () => schema("google.rpc.ErrorInfo"),
   badRequest: () => schema("google.rpc.BadRequest"),
+  retryInfo: () => schema("google.rpc.RetryInfo"),
 };
 
 /**
@@ -59,7 +60,7 @@ export function toServiceError(failure: unknown, domain: string): Partial<Status
   const violations = err.fieldViolations
     .slice(0, MAX_VIOLATIONS)
     .map((v) => ({ ...v, field: excerpt(v.field, MAX_METADATA_VALUE), description: excerpt(v.description, MAX_MESSAGE) }));
-  return { code, details: message, metadata: detailsMetadata(code, message, err.reason, err.domain ?? domain, metadata, violations) };
+  return { code, details: message, metadata: detailsMetadata(code, message, err.reason, err.domain ?? domain, metadata, violations, err.retryDelayMs) };
 }
 
 function detailsMetadata(
@@ -69,10 +70,15 @@ function detailsMetadata(
   domain: string,
   metadata: Record<string, string>,
   violations: FieldViolation[],
+  retryDelayMs?: number,
 ): Metadata {
   const details: Any[] = [anyPack(schemas.errorInfo(), create(schemas.errorInfo(), { reason, domain, metadata }))];
   if (violations.length > 0) {
     details.push(anyPack(schemas.badRequest(), create(schemas.badRequest(), { fieldViolations: violations })));
+  }
+  if (retryDelayMs !== undefined) {
+    const retryDelay = { seconds: BigInt(Math.floor(retryDelayMs / 1000)), nanos: (retryDelayMs % 1000) * 1_000_000 };
+    details.push(anyPack(schemas.retryInfo(), create(schemas.retryInfo(), { retryDelay })));
   }
   const statusMessage = create(schemas.status(), { code, message, details });
   const md = new Metadata();
@@ -85,6 +91,8 @@ export interface StatusDetails {
   domain?: string;
   metadata: Record<string, string>;
   fieldViolations: FieldViolation[];
+  /** google.rpc.RetryInfo's retry_delay in milliseconds, when the status carried one. */
+  retryDelayMs?: number;
   /** Every detail as its Any, for re-encoding (the gateway writes them as JSON). */
   details: Any[];
 }
@@ -105,6 +113,8 @@ export function decodeStatusDetails(metadata: Metadata | undefined): StatusDetai
     }
     const bad = anyUnpack(any, schemas.badRequest()) as (Message & { fieldViolations: FieldViolation[] }) | undefined;
     if (bad) out.fieldViolations = bad.fieldViolations.map((v) => ({ field: v.field, description: v.description, reason: v.reason }));
+    const retry = anyUnpack(any, schemas.retryInfo()) as (Message & { retryDelay?: { seconds: bigint; nanos: number } }) | undefined;
+    if (retry?.retryDelay) out.retryDelayMs = Number(retry.retryDelay.seconds) * 1000 + Math.ceil(retry.retryDelay.nanos / 1_000_000);
   }
   return out;
 }
@@ -124,7 +134,9 @@ export function fromServiceError(err: unknown, calledMethod?: string): DomainErr
   const details = decodeStatusDetails(se.metadata);
   if (details.reason !== undefined) {
     const message = se.details ?? (err instanceof Error ? err.message : "call failed");
-    return new DomainError(kind, details.reason, message, details.fieldViolations, details.metadata, details.domain);
+    const passed = new DomainError(kind, details.reason, message, details.fieldViolations, details.metadata, details.domain);
+    passed.retryDelayMs = details.retryDelayMs;
+    return passed;
   }
   return transportFailure(kind, calledMethod);
 }

@@ -11,6 +11,11 @@ export class CallContext {
   constructor(
     readonly principal: Principal | undefined,
     readonly deadline: Date | undefined,
+    /**
+     * The end client's IP address: the gateway's `x-forwarded-for` when the caller is a trusted
+     * proxy (TRUSTED_PROXIES), the caller's own address otherwise (login throttling keys on it).
+     */
+    readonly clientAddress?: string,
   ) {}
 
   /** The calling end user; UNAUTHENTICATED without one. Services are refused: they call internal RPCs. */

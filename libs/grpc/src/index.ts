@@ -9,3 +9,4 @@ export { pageSize, encodePageToken, decodePageToken, nextPageToken } from "./pag
 export { observeServerCall } from "./call-telemetry.js";
 export { channelTarget, channelOptions } from "./channel.js";
 export { setInProcessCalls, inProcessCallsEnabled } from "./in-process.js";
+export { TrustedProxies, peerAddress, FORWARDED_FOR } from "./client-address.js";

@@ -11,6 +11,7 @@ import { CallContext } from "./context.js";
 import { observeServerCall } from "./call-telemetry.js";
 import { guardDeserializer, RefusedRequest } from "./request-guard.js";
 import { registerLocalServer, type LocalMethod, type LocalServerHandle } from "./in-process.js";
+import { FORWARDED_FOR, peerAddress, TrustedProxies } from "./client-address.js";
 
 /** Wraps every call (tracing and metrics plug in here); the innermost `next` runs the handler. */
 export type Middleware = (ctx: CallContext, request: unknown, next: () => Promise<unknown>) => Promise<unknown>;
@@ -25,6 +26,8 @@ export interface ServerOptions {
   middleware?: Middleware[];
   /** Largest request accepted, in bytes. */
   maxReceiveMessageLength?: number;
+  /** Callers whose `x-forwarded-for` names the client (the gateway); none: every caller is its own client. */
+  trustedProxies?: readonly string[];
 }
 
 export interface RunningServer {
@@ -115,11 +118,15 @@ function guardedDefinition(binding: ServiceBinding): ServiceDefinition {
 }
 
 /** Runs one call of a method: auth, the request guard's verdict, middleware, handler, log and telemetry. */
-type MethodRunner = (request: unknown, metadata: Metadata, deadline: Date | undefined) => Promise<{ ok: true; response: unknown } | { ok: false; status: Partial<StatusObject> }>;
+/** Who called: an address over the network, or code in this process (the one-process mesh's gateway and services). */
+type Peer = { kind: "network"; address: string | undefined } | { kind: "in-process" };
+
+type MethodRunner = (request: unknown, metadata: Metadata, deadline: Date | undefined, peer: Peer) => Promise<{ ok: true; response: unknown } | { ok: false; status: Partial<StatusObject> }>;
 
 function runners(binding: ServiceBinding, opts: ServerOptions): Map<string, MethodRunner> {
   const out = new Map<string, MethodRunner>();
   const chain = opts.middleware ?? [];
+  const proxies = new TrustedProxies(opts.trustedProxies ?? []);
   const domain = binding.name.split(".").slice(0, -1).join(".");
   for (const [method, handler] of Object.entries(binding.handlers)) {
     const fullMethod = `${binding.name}/${method}`;
@@ -127,12 +134,12 @@ function runners(binding: ServiceBinding, opts: ServerOptions): Map<string, Meth
     const path = binding.definition[method]?.path ?? `/${fullMethod}`;
     // One child logger per method, made once: pino's child() serializes its bindings each time.
     const log = opts.logger.child({ rpc: path });
-    out.set(method, async (request, metadata, deadline) => {
+    out.set(method, async (request, metadata, deadline, peer) => {
       let outcome: Awaited<ReturnType<MethodRunner>> | undefined;
       await observeServerCall(opts.name, path, metadata, async () => {
         const started = performance.now();
         try {
-          const ctx = await authenticate(metadata, deadline, opts.verifier);
+          const ctx = await authenticate(metadata, deadline, opts.verifier, clientAddressOf(metadata, peer, proxies));
           if (request instanceof RefusedRequest) throw request.error;
           const run = (i: number): Promise<unknown> => {
             const mw = chain[i];
@@ -164,7 +171,7 @@ function adapt(run: Map<string, MethodRunner>): UntypedServiceImplementation {
   const impl: UntypedServiceImplementation = {};
   for (const [method, runner] of run) {
     impl[method] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-      void runner(call.request, call.metadata, deadlineOf(call)).then((o) => (o.ok ? callback(null, o.response) : callback(o.status)));
+      void runner(call.request, call.metadata, deadlineOf(call), { kind: "network", address: peerAddress(call.getPeer()) }).then((o) => (o.ok ? callback(null, o.response) : callback(o.status)));
     };
   }
   return impl;
@@ -183,7 +190,7 @@ function inProcessMethods(definition: ServiceDefinition, run: Map<string, Method
       if (bytes.length > maxReceive) {
         return { ok: false, status: { code: Status.RESOURCE_EXHAUSTED, details: `Received message larger than max (${bytes.length} vs ${maxReceive})` } };
       }
-      const outcome = await runner(wire.requestDeserialize(bytes), metadata, deadline);
+      const outcome = await runner(wire.requestDeserialize(bytes), metadata, deadline, { kind: "in-process" });
       if (!outcome.ok) return outcome;
       try {
         return { ok: true, bytes: wire.responseSerialize(outcome.response) };
@@ -200,7 +207,17 @@ function deadlineOf(call: ServerUnaryCall<unknown, unknown>): Date | undefined {
   return deadline instanceof Date ? deadline : Number.isFinite(deadline) ? new Date(deadline) : undefined;
 }
 
-async function authenticate(metadata: Metadata, deadline: Date | undefined, verifier: TokenVerifier): Promise<CallContext> {
+/**
+ * The end client's address: `x-forwarded-for` from a trusted proxy, or from code in this process
+ * (the one-process mesh's own gateway); the network peer's own address otherwise.
+ */
+function clientAddressOf(metadata: Metadata, peer: Peer, proxies: TrustedProxies): string | undefined {
+  const header = metadata.get(FORWARDED_FOR)[0];
+  const forwarded = typeof header === "string" ? header : undefined;
+  return peer.kind === "in-process" ? proxies.forwardedClient(forwarded) : proxies.clientAddress(peer.address, forwarded);
+}
+
+async function authenticate(metadata: Metadata, deadline: Date | undefined, verifier: TokenVerifier, clientAddress: string | undefined): Promise<CallContext> {
   const header = metadata.get("authorization")[0];
   let principal;
   if (header !== undefined) {
@@ -209,7 +226,7 @@ async function authenticate(metadata: Metadata, deadline: Date | undefined, veri
     principal = await verifier.verify(match[1]);
     if (!principal) throw errors.unauthenticated("ACCESS_TOKEN_INVALID", "the access token is invalid or expired");
   }
-  return new CallContext(principal, deadline);
+  return new CallContext(principal, deadline, clientAddress);
 }
 
 function elapsed(started: number): number {

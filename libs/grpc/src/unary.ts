@@ -1,6 +1,7 @@
 import { Metadata, type Client, type ServiceError } from "@grpc/grpc-js";
 import { observeClientCall } from "./call-telemetry.js";
 import { callInProcess } from "./in-process.js";
+import { FORWARDED_FOR } from "./client-address.js";
 
 /** How one unary method's messages cross the wire (a generated method, or one built from descriptors). */
 export interface UnaryMethod<Req, Res> {
@@ -17,6 +18,8 @@ export interface UnaryCallOptions {
   deadline: Date;
   /** The `authorization` header value to send, if any (`Bearer …`). */
   authorization?: string | undefined;
+  /** The end client's address, sent as `x-forwarded-for` (the gateway, for a REST client). */
+  forwardedFor?: string | undefined;
 }
 
 /**
@@ -30,6 +33,7 @@ export interface UnaryCallOptions {
 export function unaryCall<Req, Res>(client: Client, method: UnaryMethod<Req, Res>, request: Req, options: UnaryCallOptions): Promise<Res> {
   const metadata = new Metadata();
   if (options.authorization !== undefined) metadata.set("authorization", options.authorization);
+  if (options.forwardedFor !== undefined) metadata.set(FORWARDED_FOR, options.forwardedFor);
   const invoke = () =>
     callInProcess(options.target, method.path, method.requestSerialize, method.responseDeserialize, request, metadata, options.deadline) ??
     new Promise<Res>((resolve, reject) => {

@@ -39,6 +39,11 @@ export const commonConfigSpec = {
   /** false when migrations run once before a rollout (`migrate`), so replicas never race to apply them. */
   MIGRATE: env.boolean(true),
   SHUTDOWN_GRACE: env.duration("10s"),
+  /**
+   * Callers believed when their `x-forwarded-for` names the end client (the gateway); anyone
+   * else is taken as the client itself. Loopback by default: the gateway on the same machine.
+   */
+  TRUSTED_PROXIES: env.ipRangeList(["127.0.0.1", "::1"]),
   ...serviceAddressSpec,
 };
 

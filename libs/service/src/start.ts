@@ -73,6 +73,7 @@ export async function startPlannedService<S extends ConfigSpec>(plan: ServicePla
       verifier: new TokenVerifier(userKeys.publicKey, serviceKeys.publicKey),
       logger,
       middleware: shared.middleware,
+      trustedProxies: config.TRUSTED_PROXIES,
     });
   } catch (err) {
     await started.stop?.();

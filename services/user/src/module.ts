@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "@wms/config";
+import { LoginThrottle } from "@wms/throttle";
 import { bindService } from "@wms/grpc";
 import { UserServiceService } from "@wms/proto/user";
 import type { ServiceModule } from "@wms/service";
@@ -16,14 +17,21 @@ export const userService: ServiceModule<typeof userConfigSpec> = {
   name: "user",
   configSpec: userConfigSpec,
   migrationsFolder: fileURLToPath(new URL("../drizzle", import.meta.url)),
-  async create({ db, userTokenIssuer, peers, config }) {
+  async create({ db, userTokenIssuer, peers, config, logger }) {
     if (!userTokenIssuer) throw new ConfigError(["JWT_PRIVATE_KEY is required by the user service: it signs access tokens"]);
     const repo = createUserRepo(db);
+    const throttle = new LoginThrottle({
+      limits: { perLogin: config.LOGIN_MAX_FAILURES_PER_LOGIN, perAddress: config.LOGIN_MAX_FAILURES_PER_ADDRESS, windowMs: config.LOGIN_FAILURE_WINDOW },
+      redisUrl: config.REDIS_URLS[0],
+      prefix: config.LOGIN_THROTTLE_KEY_PREFIX,
+      logger,
+    });
     const users = createUsersDomain({
       repo,
       issuer: userTokenIssuer,
       accessTokenTtlMs: config.ACCESS_TOKEN_TTL,
       createShop: createShopForUser(() => peers.shop()),
+      throttle,
     });
     return {
       bindings: [
@@ -34,6 +42,7 @@ export const userService: ServiceModule<typeof userConfigSpec> = {
         }),
       ],
       seedDemoData: () => seedDemoUsers(repo),
+      stop: () => throttle.close(),
     };
   },
 };

@@ -2,6 +2,7 @@ import { errors, Validator } from "@wms/errors";
 import { hashPassword, verifyPassword, type TokenIssuer, type UserRole } from "@wms/auth";
 import { isId, newId } from "@wms/db";
 import type { UserRepo } from "../db/repo.js";
+import type { LoginThrottle } from "@wms/throttle";
 import { validateRegistration, type RegistrationInput } from "./validation.js";
 
 export type { RegistrationInput } from "./validation.js";
@@ -38,7 +39,8 @@ const LOGIN_MAX = 254;
 
 export interface UsersDomain {
   register(input: RegistrationInput): Promise<Registration>;
-  login(login: string, password: string): Promise<{ token: string; expireTime: Date; user: User }>;
+  /** `clientAddress`: where the attempt came from, for the per-address limit (unknown: per-login only). */
+  login(login: string, password: string, clientAddress?: string): Promise<{ token: string; expireTime: Date; user: User }>;
   getUser(userId: string): Promise<User>;
 }
 
@@ -47,6 +49,8 @@ export function createUsersDomain(deps: {
   issuer: TokenIssuer;
   createShop: CreateShopForUser;
   accessTokenTtlMs: number;
+  /** Counts attempts per login and per address; over a limit, login answers RESOURCE_EXHAUSTED before any password is hashed. */
+  throttle?: Pick<LoginThrottle, "begin">;
   now?: () => Date;
 }): UsersDomain {
   const now = deps.now ?? (() => new Date());
@@ -82,11 +86,14 @@ export function createUsersDomain(deps: {
       }
     },
 
-    async login(login, password) {
+    async login(login, password, clientAddress) {
       new Validator().required(login, "login").text(login, LOGIN_MAX, "login").required(password, "password").throwIfInvalid();
+      // Counted before the lookup and the (expensive) password check; a success gives it back.
+      const attempt = await deps.throttle?.begin(login, clientAddress);
       const found = await deps.repo.findByLogin(login.trim());
       const ok = await verifyPassword(password, found?.passwordHash ?? (await decoyHash));
       if (!found || !ok) throw errors.unauthenticated("INVALID_CREDENTIALS", "the login or the password is wrong");
+      await attempt?.succeeded();
       const { token, expireTime } = await deps.issuer.issueUserToken(found.user.userId, found.user.role, deps.accessTokenTtlMs);
       return { token, expireTime, user: found.user };
     },
