@@ -4,30 +4,17 @@ import { ON_HAND_MAX, type Adjustment, type StockMovement } from "../domain/mode
 import { adjustments } from "./schema/adjustments.js";
 import { stockLevels } from "./schema/stock-levels.js";
 import { stockMovements } from "./schema/stock-movements.js";
+import { keyedRecords } from "./keyed-records.js";
 import { toAdjustment, toStockMovement } from "./rows.js";
 import { levelKey } from "./stock-queries.js";
 
 /** Queries of AdjustStock: its idempotency record and the one level it corrects. */
 export function adjustmentQueries(db: Database) {
+  const records = keyedRecords(db, adjustments, [adjustments.warehouseId, adjustments.idempotencyKey], toAdjustment);
   return {
     /** Claims the key; undefined when this warehouse already has an adjustment with it. */
-    async insertAdjustment(adjustment: Adjustment): Promise<Adjustment | undefined> {
-      const [inserted] = await db
-        .insert(adjustments)
-        .values(adjustment)
-        .onConflictDoNothing({ target: [adjustments.warehouseId, adjustments.idempotencyKey] })
-        .returning();
-      return inserted && toAdjustment(inserted);
-    },
-
-    async findAdjustment(warehouseId: string, idempotencyKey: string): Promise<Adjustment | undefined> {
-      const [row] = await db
-        .select()
-        .from(adjustments)
-        .where(and(eq(adjustments.warehouseId, warehouseId), eq(adjustments.idempotencyKey, idempotencyKey)))
-        .limit(1);
-      return row && toAdjustment(row);
-    },
+    insertAdjustment: (adjustment: Adjustment): Promise<Adjustment | undefined> => records.claim(adjustment),
+    findAdjustment: (warehouseId: string, idempotencyKey: string): Promise<Adjustment | undefined> => records.find(warehouseId, idempotencyKey),
 
     /**
      * The level under a FOR UPDATE row lock kept until the transaction ends, created empty

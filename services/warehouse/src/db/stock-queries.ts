@@ -6,6 +6,7 @@ import { stockLevels } from "./schema/stock-levels.js";
 import { stockMovements } from "./schema/stock-movements.js";
 import { warehouses } from "./schema/warehouses.js";
 import { reservationAllocations } from "./schema/reservation-allocations.js";
+import { keyedRecords } from "./keyed-records.js";
 import { toReceipt, toStockMovement } from "./rows.js";
 
 /** The WHERE of one (warehouse, product) level. */
@@ -34,25 +35,12 @@ export function stockQueries(db: Database) {
     warehouseStatus: warehouses.status,
   };
   const changed = (rows: unknown[]) => rows.length === 1;
+  const receiptRecords = keyedRecords(db, receipts, [receipts.warehouseId, receipts.idempotencyKey], toReceipt);
 
   return {
-    async insertReceipt(receipt: Receipt): Promise<Receipt | undefined> {
-      const [inserted] = await db
-        .insert(receipts)
-        .values(receipt)
-        .onConflictDoNothing({ target: [receipts.warehouseId, receipts.idempotencyKey] })
-        .returning();
-      return inserted && toReceipt(inserted);
-    },
-
-    async findReceipt(warehouseId: string, idempotencyKey: string): Promise<Receipt | undefined> {
-      const [row] = await db
-        .select()
-        .from(receipts)
-        .where(and(eq(receipts.warehouseId, warehouseId), eq(receipts.idempotencyKey, idempotencyKey)))
-        .limit(1);
-      return row && toReceipt(row);
-    },
+    /** Claims the key; undefined when this warehouse already has a receipt with it. */
+    insertReceipt: (receipt: Receipt): Promise<Receipt | undefined> => receiptRecords.claim(receipt),
+    findReceipt: (warehouseId: string, idempotencyKey: string): Promise<Receipt | undefined> => receiptRecords.find(warehouseId, idempotencyKey),
 
     /**
      * on_hand += quantity, creating the level when the warehouse never held the product; false
