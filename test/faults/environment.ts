@@ -110,12 +110,19 @@ export class ProcessLog {
   readonly sweptByProcess = new Map<string, number>();
   /** Orders each order process's sweeper settled (expired + paid + abandoned). */
   readonly settledByProcess = new Map<string, number>();
+  /** Lines holding what a log must not: a stack trace, SQL, a token, or a key or payment reference the load sent. */
+  readonly leaks: string[] = [];
+  private readonly secret = new RegExp(`"stack":|Failed query|eyJ[A-Za-z0-9_-]{10,}\\.|-${process.pid}-\\d+`);
+
+  lines = 0;
 
   line(line: string): void {
+    this.lines += 1;
     this.tail.push(line);
     if (this.tail.length > 200) this.tail.shift();
     const [name, json] = [line.slice(0, line.indexOf(" | ")).trim(), line.slice(line.indexOf(" | ") + 3)];
     if (!json.startsWith("{")) return;
+    if (this.secret.test(json)) this.leaks.push(line.slice(0, 400));
     if (json.includes('"level":50') || json.includes('"level":60')) this.errors.push(line.slice(0, 400));
     const released = /"released":(\d+).*"msg":"released expired reservations"/.exec(json);
     if (released) this.sweptByProcess.set(name, (this.sweptByProcess.get(name) ?? 0) + Number(released[1]));

@@ -206,7 +206,7 @@ export class Load {
   private async pay(): Promise<void> {
     const order = this.takePayable();
     if (!order) return this.checkout(true).then(() => undefined);
-    const reference = `pay-${this.sequence++}`;
+    const reference = `pay-${process.pid}-${this.sequence++}`;
     const res = await this.timed("pay", () => this.clients.order.payOrder({ orderId: order.orderId, paymentReference: reference }, this.options(order.buyer)));
     if (res) this.accepted.paid.set(order.orderId, reference);
   }
