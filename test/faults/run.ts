@@ -1,3 +1,4 @@
+import { cpus, loadavg } from "node:os";
 import { startEnvironment, type FaultEnvironment, type MeshSettings } from "./environment.js";
 import { Load } from "./load.js";
 import { Phases, type PhaseResult } from "./phases.js";
@@ -74,7 +75,7 @@ try {
   clearTimeout(watchdog);
   await cleanup();
 }
-say(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+say(`done in ${((Date.now() - started) / 1000).toFixed(0)} s (load average now ${loadavg().map((n) => n.toFixed(1)).join(", ")} on ${cpus().length} cores)`);
 process.exit(code);
 
 function printSummary(results: PhaseResult[], closing: Check[]): void {
@@ -93,7 +94,7 @@ function printSummary(results: PhaseResult[], closing: Check[]): void {
       passed === r.checks.length ? "pass" : "FAIL",
     ];
   });
-  const header = ["#", "fault injected", "accepted", "failed (by code)", "invariants", "time", "result"];
+  const header = ["#", "fault injected", "accepted", "failed (by code)", "checks", "time", "result"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
   process.stdout.write(`\nFault injection summary\n${line(header)}\n| ${widths.map((w) => "-".repeat(w)).join(" | ")} |\n${rows.map(line).join("\n")}\n`);
