@@ -10,6 +10,8 @@ export interface Snapshot {
   pgDatabase: CpuReading;
   /** Every process of the PostgreSQL cluster: shared with whatever else uses it. */
   pgCluster: CpuReading;
+  /** This process (the load generator), user + system µs. */
+  clientUs: number;
 }
 
 /** CPU milliseconds spent in a window, by who spent them. */
@@ -18,6 +20,8 @@ export interface CpuSplit {
   meshMs: number;
   pgDatabaseMs: number;
   pgClusterMs: number;
+  /** The bench process itself: the clients making the calls (and the monitor's queries). */
+  clientMs: number;
 }
 
 /**
@@ -50,6 +54,7 @@ export class Meter {
       mesh: readCpu(meshPids),
       pgDatabase: readCpu(rows.map((r) => r.pid)),
       pgCluster: readCpu(cluster),
+      clientUs: clientCpuUs(),
     };
   }
 
@@ -59,6 +64,7 @@ export class Meter {
       meshMs: cpuBetween(a.mesh, b.mesh),
       pgDatabaseMs: cpuBetween(a.pgDatabase, b.pgDatabase),
       pgClusterMs: cpuBetween(a.pgCluster, b.pgCluster),
+      clientMs: (b.clientUs - a.clientUs) / 1000,
     };
   }
 
@@ -70,4 +76,9 @@ export class Meter {
   close(): Promise<void> {
     return this.monitor.end({ timeout: 2 });
   }
+}
+
+function clientCpuUs(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
 }

@@ -6,9 +6,9 @@ import type { BaselineResult } from "./pgbench.js";
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /** CPU ms per operation, by who spent it. `pg` is the bench database's backends; `pg_cluster` every PostgreSQL process. */
-export function cpuPerOp(cpu: CpuSplit, ops: number): { mesh: number; pg: number; pg_cluster: number; total: number } {
+export function cpuPerOp(cpu: CpuSplit, ops: number): { mesh: number; pg: number; pg_cluster: number; total: number; client: number } {
   const per = (ms: number) => (ops > 0 ? round(ms / ops, 3) : 0);
-  return { mesh: per(cpu.meshMs), pg: per(cpu.pgDatabaseMs), pg_cluster: per(cpu.pgClusterMs), total: per(cpu.meshMs + cpu.pgDatabaseMs) };
+  return { mesh: per(cpu.meshMs), pg: per(cpu.pgDatabaseMs), pg_cluster: per(cpu.pgClusterMs), total: per(cpu.meshMs + cpu.pgDatabaseMs), client: per(cpu.clientMs) };
 }
 
 export function loadFigures(r: LoadResult) {
@@ -82,7 +82,15 @@ export function gatewaySummary(rounds: Array<{ rest: LoadFigures; grpc: LoadFigu
     rest_p99_ms: m((r) => r.rest.p99_ms),
     grpc_p50_ms: m((r) => r.grpc.p50_ms),
     grpc_p99_ms: m((r) => r.grpc.p99_ms),
-    cpu_ms_per_request: { rest_mesh: m((r) => r.rest.cpu_ms_per_op.mesh), grpc_mesh: m((r) => r.grpc.cpu_ms_per_op.mesh), rest_pg: m((r) => r.rest.cpu_ms_per_op.pg), grpc_pg: m((r) => r.grpc.cpu_ms_per_op.pg) },
+    cpu_ms_per_request: {
+      rest_mesh: m((r) => r.rest.cpu_ms_per_op.mesh),
+      grpc_mesh: m((r) => r.grpc.cpu_ms_per_op.mesh),
+      rest_pg: m((r) => r.rest.cpu_ms_per_op.pg),
+      grpc_pg: m((r) => r.grpc.cpu_ms_per_op.pg),
+      // The load generator's own CPU (it shares the cores with the mesh).
+      rest_client: m((r) => r.rest.cpu_ms_per_op.client),
+      grpc_client: m((r) => r.grpc.cpu_ms_per_op.client),
+    },
     rounds,
   };
 }
