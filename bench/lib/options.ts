@@ -19,7 +19,7 @@ export interface MeshBenchOptions {
   out: string;
 }
 
-const HELP = `npm run bench -- [--quick] [--config one-process] [--only hot_sku,spread,gateway,sweeper]
+const HELP = `npm run bench -- [--quick] [--config one-process|multi-process] [--only hot_sku,spread,gateway,sweeper]
   [--concurrency 64] [--duration S] [--warmup S] [--rounds N] [--sweep-rows 100000]
   [--cpu-prof] [--keep-db] [--redis redis://127.0.0.1:6379] [--out bench/results/latest.json]`;
 

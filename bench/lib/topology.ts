@@ -3,6 +3,8 @@ import { createWriteStream } from "node:fs";
 import { join, resolve } from "node:path";
 import { serviceNames, type ServiceName } from "@wms/proto/services";
 import { freePort } from "@wms/testing";
+import { defaultReplicas, launchMesh } from "../../services/launcher.js";
+import { buildProduction } from "../../scripts/build.js";
 
 /** A process of the mesh under measurement. */
 export interface MeshProcess {
@@ -40,12 +42,55 @@ const SERVICES = serviceNames;
 /**
  * The configurations the bench can measure. `one-process` is `npm start` on PostgreSQL and
  * Redis: services/mesh.ts with DATABASE_URL and REDIS_URLS, all five services and the gateway
- * in one Node process. A multi-process configuration adds an entry here returning one
- * MeshProcess per process; everything downstream (CPU, RSS, tables) already sums over them.
+ * in one Node process. `multi-process` is `npm run mesh`: every service in its own process
+ * (two order, two warehouse replicas) and the gateway, over real gRPC, through launchMesh().
+ * Everything downstream (CPU, RSS, tables) sums over the processes.
  */
 export const configurations: Record<string, (o: MeshOptions) => Promise<RunningMesh>> = {
   "one-process": startOneProcess,
+  "multi-process": startProcessMesh,
 };
+
+/** `npm run mesh`: the build output under plain node, one process per replica, then the gateway. */
+async function startProcessMesh(o: MeshOptions): Promise<RunningMesh> {
+  if (o.preload?.length) throw new Error("multi-process runs the build output: preloaded modules (the trace hooks) need one-process");
+  await buildProduction();
+  const ports = Object.fromEntries(
+    await Promise.all(SERVICES.map(async (s) => [s, await Promise.all(Array.from({ length: defaultReplicas[s] }, () => freePort()))] as const)),
+  ) as Record<ServiceName, number[]>;
+  const gatewayPort = await freePort();
+  const logFile = join(o.logDir, "mesh.log");
+  const log = createWriteStream(logFile, { flags: "a" });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: o.databaseUrl,
+    REDIS_URLS: o.redisUrls.join(","),
+    DATA_DIR: o.dataDir,
+    DEMO_DATA: "false",
+    ...o.env,
+  };
+  delete env.PORT;
+  const args = [...(o.nodeFlags ?? []), "--enable-source-maps", join(REPO, "dist/main.js")];
+  const mesh = await launchMesh({
+    run: { command: process.execPath, args, cwd: REPO },
+    env,
+    ports,
+    gatewayPort,
+    metricsPort: () => 0, // each process's Prometheus endpoint stays on, on a free port
+    output: (line) => log.write(`${line}\n`),
+  });
+  return {
+    config: "multi-process",
+    commands: [...new Set(mesh.processes.map((p) => `DATABASE_URL=… REDIS_URLS=${o.redisUrls.join(",")} DEMO_DATA=false node ${args.join(" ")} ${p.role}`))],
+    processes: mesh.processes.map((p) => ({ name: p.name, pid: p.pid! })),
+    addresses: { ...mesh.addresses, gateway: mesh.restUrl },
+    logFile,
+    stop: async () => {
+      await mesh.stop(15_000);
+      log.end();
+    },
+  };
+}
 
 async function startOneProcess(o: MeshOptions): Promise<RunningMesh> {
   const ports = Object.fromEntries(await Promise.all([...SERVICES, "gateway", "metrics"].map(async (s) => [s, await freePort()] as const))) as Record<
