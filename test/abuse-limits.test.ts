@@ -22,6 +22,7 @@ let redisUser: string; // counts on Redis; trusts the gateway on loopback (the d
 let localUser: string; // counts in process; trusts no proxy
 let rest: string; // a gateway in front of redisUser that believes the test's x-forwarded-for
 let limitedRest: string; // a gateway with a rate limit and a clock of the test's
+let plainRest: string; // a gateway as configured by default: it believes no client's x-forwarded-for
 let now = 0;
 
 function upstreamsWith(user: string): Record<ServiceName, string> {
@@ -39,7 +40,8 @@ beforeAll(async () => {
   gateways.push(
     await startGateway({ host: "127.0.0.1", port: 0, upstreams: upstreamsWith(redisUser), trustedProxies: ["127.0.0.1"], rateLimit: { ratePerSecond: 1, burst: 2, now: () => now }, logger }),
   );
-  [rest, limitedRest] = gateways.map((g) => g.url) as [string, string];
+  gateways.push(await startGateway({ host: "127.0.0.1", port: 0, upstreams: upstreamsWith(redisUser), logger }));
+  [rest, limitedRest, plainRest] = gateways.map((g) => g.url) as [string, string, string];
   const users = services.client(UserServiceService, redisUser);
   for (const n of ["rest", "grpc", "owner", "addr1", "addr2", "addr3", "addr4", "addr5", "addr6", "local1", "local2", "local3", "local4", "local5", "local6", "inproc1", "inproc2", "inproc3", "inproc4", "inproc5", "inproc6"]) {
     await users.register({ email: `${n}@example.com`, phone: "", password: PASSWORD, shopName: "", shopDescription: "" });
@@ -103,6 +105,16 @@ describe("login throttling over REST", () => {
   });
 });
 
+describe("a REST client's own x-forwarded-for", () => {
+  it("is not believed by a gateway with no GATEWAY_TRUSTED_PROXIES: the socket's address is sent on instead", async () => {
+    // Unknown logins fail like wrong passwords, and count against the address the service is told.
+    for (let i = 0; i < 6; i++) expect([401, 429]).toContain((await restLogin(plainRest, `nobody${i}@example.com`, "x", "203.0.113.70")).status);
+    // 203.0.113.70 itself was never counted: through the gateway that believes the test, it still has all 5.
+    for (let i = 0; i < 5; i++) expect((await restLogin(rest, `nobody-else${i}@example.com`, "x", "203.0.113.70")).status).toBe(401);
+    expect((await restLogin(rest, "nobody-else9@example.com", "x", "203.0.113.70")).status).toBe(429);
+  });
+});
+
 describe("login throttling in the one-process mesh (in-process calls)", () => {
   it("the gateway's x-forwarded-for reaches the user service through an in-process call too", async () => {
     setInProcessCalls(true);
@@ -121,8 +133,10 @@ describe("login throttling in the one-process mesh (in-process calls)", () => {
 
 describe("login throttling over gRPC", () => {
   it("RESOURCE_EXHAUSTED with RetryInfo that clients decode (Redis-backed service)", async () => {
-    for (let i = 0; i < 3; i++) expect((await grpcLogin(redisUser, { login: "grpc@example.com", password: "nope" }))?.code).toBe(Status.UNAUTHENTICATED);
-    const err = (await grpcLogin(redisUser, { login: "grpc@example.com", password: PASSWORD }))!;
+    // From addresses of their own (the test is a trusted proxy of this service): 127.0.0.1 itself
+    // is spent by the test above.
+    for (let i = 0; i < 3; i++) expect((await grpcLogin(redisUser, { login: "grpc@example.com", password: "nope" }, `198.18.0.${i + 1}`))?.code).toBe(Status.UNAUTHENTICATED);
+    const err = (await grpcLogin(redisUser, { login: "grpc@example.com", password: PASSWORD }, "198.18.0.9"))!;
     expect(err.code).toBe(Status.RESOURCE_EXHAUSTED);
     const details = decodeStatusDetails(err.metadata);
     expect(details.reason).toBe("TOO_MANY_LOGIN_ATTEMPTS");

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import type { IncomingMessage } from "node:http";
 import type { FileRegistry } from "@bufbuild/protobuf";
 import { errors } from "@wms/errors";
@@ -62,4 +63,16 @@ export function retryAfterHeader(metadata: Metadata | undefined): Record<string,
 /** Whole seconds, rounded up and at least 1: `Retry-After: 0` would invite an immediate retry. */
 function retryAfterSeconds(ms: number): string {
   return String(Math.max(1, Math.ceil(ms / 1000)));
+}
+
+/**
+ * A transport failure's text (`connect ECONNREFUSED 10.0.0.7:50054`) with every IP address and
+ * port replaced: the log says what failed and which service (logged beside it), never where
+ * the mesh's hosts are.
+ */
+export function withoutAddresses(text: string): string {
+  return text
+    .replace(/\[([0-9a-f:.]+)\](?::\d+)?/gi, (m, inner: string) => (isIP(inner) ? "[address]" : m))
+    .replace(/\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b/g, "[address]")
+    .replace(/[0-9a-f]*:[0-9a-f:.]*/gi, (m) => (isIP(m) === 6 ? "[address]" : m));
 }

@@ -18,7 +18,7 @@ import { detailsForRest } from "./field-paths.js";
 import { detailsFromTrailers, gatewayErrorJson, statusJson } from "./status-body.js";
 import { isServiceError, UpstreamClients } from "./upstream.js";
 import { observeHttpRequest, type RouteReporter } from "./http-telemetry.js";
-import { ClientLimits, retryAfterHeader, type RateLimitOptions } from "./client-limits.js";
+import { ClientLimits, retryAfterHeader, withoutAddresses, type RateLimitOptions } from "./client-limits.js";
 
 export interface GatewayOptions {
   host: string;
@@ -192,7 +192,7 @@ function upstreamFailure(registry: FileRegistry, route: Route, err: ServiceError
     const body = statusJson(registry, err.code, err.details, detailsForRest(registry, route.method.input, details));
     return { status: httpStatusOf(err.code), body, headers: retryAfterHeader(err.metadata) };
   }
-  logger.warn({ upstream: route.upstream, code: GrpcStatus[err.code], detail: err.details }, "upstream call failed");
+  logger.warn({ upstream: route.upstream, code: GrpcStatus[err.code], detail: withoutAddresses(err.details) }, "upstream call failed");
   return errorReply(registry, fromServiceError(err, `/${route.method.parent.typeName}/${route.method.name}`));
 }
 
