@@ -6,11 +6,15 @@ import type { Reservation, SettleOutcome } from "./reservation-model.js";
 import { byLevel, planAllocations, type ReservationLineInput } from "./allocation.js";
 import { insufficientStock, isId, QUANTITY_MAX, skuLockKey } from "./common.js";
 import { settleHeldUnits } from "./held-units.js";
+import { createBatcher, type Batchable } from "./reservation-batches.js";
+import { BatchRaced, reserveBatchInTransaction, type QueuedReservation } from "./reserve-batch.js";
 
 export const RESERVATION_ID_MAX = 128;
 export const RESERVATION_LINES_MAX = 500;
 /** Re-plans after a conditional update found its units gone (only when a SKU lock was lost). */
 const PLAN_ATTEMPTS = 3;
+/** At most this many queued reservations go into one transaction. */
+export const RESERVATION_BATCH_MAX = 64;
 
 export interface ReserveInput {
   reservationId: string;
@@ -39,6 +43,8 @@ export interface ReservationsDeps {
   now: () => Date;
   /** Test hook: runs after allocation is planned, before any level changes (a paused lock holder). */
   afterAllocate?: () => Promise<void>;
+  /** Most reservations served in one transaction (default RESERVATION_BATCH_MAX). */
+  maxBatch?: number;
 }
 
 /** Thrown inside the transaction to roll it back when planned units were taken meanwhile. */
@@ -51,7 +57,7 @@ class AllocationRaced extends Error {
 export function createReservationsDomain(deps: ReservationsDeps): ReservationsDomain {
   const { repo } = deps;
 
-  async function reserveInTransaction(tx: WarehouseRepo, input: ReserveInput & { expireTime: Date }, lines: ReservationLineInput[]) {
+  async function reserveInTransaction(tx: WarehouseRepo, input: { reservationId: string; expireTime: Date }, lines: ReservationLineInput[]) {
     const at = deps.now();
     const record = await tx.insertReservation({ reservationId: input.reservationId, status: "HELD", expireTime: input.expireTime, createTime: at, updateTime: at });
     if (!record) return tx.findReservation(input.reservationId); // a replay that committed meanwhile
@@ -74,7 +80,7 @@ export function createReservationsDomain(deps: ReservationsDeps): ReservationsDo
     return { ...record, allocations };
   }
 
-  async function reserveUnderLocks(input: ReserveInput & { expireTime: Date }, lines: ReservationLineInput[]): Promise<Reservation> {
+  async function reserveUnderLocks(input: { reservationId: string; expireTime: Date }, lines: ReservationLineInput[]): Promise<Reservation> {
     for (let attempt = 1; ; attempt++) {
       try {
         const view = await withTransactionRetry(() => repo.transaction((tx) => reserveInTransaction(tx, input, lines)));
@@ -122,6 +128,34 @@ export function createReservationsDomain(deps: ReservationsDeps): ReservationsDo
     );
   }
 
+  /**
+   * A batch under its SKU locks in one transaction; when a guarded update missed (units taken by
+   * someone not holding the lock), each reservation of the batch again on its own.
+   */
+  async function reserveBatch(batch: QueuedReservation[]): Promise<Array<PromiseSettledResult<Reservation>>> {
+    try {
+      return await withTransactionRetry(() => repo.transaction((tx) => reserveBatchInTransaction(tx, batch, deps.now(), deps.afterAllocate)));
+    } catch (err) {
+      if (!(err instanceof BatchRaced)) throw err;
+      const outcomes: Array<PromiseSettledResult<Reservation>> = [];
+      for (const q of batch) {
+        outcomes.push(
+          await reserveUnderLocks(q, q.lines).then(
+            (value) => ({ status: "fulfilled", value }) as const,
+            (reason: unknown) => ({ status: "rejected", reason }) as const,
+          ),
+        );
+      }
+      return outcomes;
+    }
+  }
+
+  const batcher = createBatcher<QueuedReservation & Batchable, Reservation>({
+    locks: deps.locks,
+    maxBatch: deps.maxBatch ?? RESERVATION_BATCH_MAX,
+    run: reserveBatch,
+  });
+
   return {
     async reserveStock(input) {
       const { lines, expireTime } = validateReservation(input, deps.now());
@@ -136,9 +170,16 @@ export function createReservationsDomain(deps: ReservationsDeps): ReservationsDo
         if (stored) return stored;
         throw insufficientStock(short.productId, short.quantity, totals.get(short.productId) ?? 0);
       }
-      return deps.locks.withLocks(lines.map((l) => skuLockKey(l.productId)), { deadline: input.deadline }, () =>
-        reserveUnderLocks({ ...input, expireTime }, lines),
-      );
+      // Queued with the other requests of this process for the same SKUs: whoever takes the
+      // locks serves the queue in FIFO batches.
+      return batcher.submit({
+        id: input.reservationId,
+        keys: lines.map((l) => skuLockKey(l.productId)),
+        deadline: input.deadline,
+        reservationId: input.reservationId,
+        lines,
+        expireTime,
+      });
     },
 
     commitReservation: (reservationId) => settleReservation(reservationId, "COMMIT"),

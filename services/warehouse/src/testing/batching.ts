@@ -1,0 +1,60 @@
+import { InProcessLockManager, type LockManager } from "@wms/locks";
+import type { Database } from "@wms/db";
+import { createWarehouseRepo, type WarehouseRepo } from "../db/repo.js";
+import { createReservationsDomain, type ReservationsDeps, type ReservationsDomain } from "../domain/reservations.js";
+import type { TestClock } from "./fixtures.js";
+
+/** What a reservations domain did against its repo: transactions begun, batch sizes, fail-fast reads. */
+export interface RepoStats {
+  transactions: number;
+  /** Rows per multi-row INSERT of reservations: one entry per batch transaction. */
+  batches: number[];
+  availabilityReads: number;
+}
+
+/** The real repo, counting what goes through it (inside transactions too). */
+export function countingRepo(db: Database): { repo: WarehouseRepo; stats: RepoStats } {
+  const stats: RepoStats = { transactions: 0, batches: [], availabilityReads: 0 };
+  const wrap = (inner: WarehouseRepo): WarehouseRepo => ({
+    ...inner,
+    async availability(productIds) {
+      const totals = await inner.availability(productIds);
+      stats.availabilityReads += 1;
+      return totals;
+    },
+    insertReservations(records) {
+      stats.batches.push(records.length);
+      return inner.insertReservations(records);
+    },
+    transaction(work) {
+      stats.transactions += 1;
+      return inner.transaction((tx) => work(wrap(tx)));
+    },
+  });
+  return { repo: wrap(createWarehouseRepo(db)), stats };
+}
+
+/** In-process locks that let nobody in until `open()`: requests pile up in the queue meanwhile. */
+export function gatedLocks(): { locks: LockManager; open: () => void } {
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  const inner = new InProcessLockManager();
+  return { locks: { withLocks: (keys, options, work) => gate.then(() => inner.withLocks(keys, options, work)), close: () => inner.close() }, open };
+}
+
+/** A reservations domain of its own (one process's queue) over `db`, counting its repo calls. */
+export function countedReservations(
+  db: Database,
+  clock: TestClock,
+  overrides: Partial<Pick<ReservationsDeps, "locks" | "afterAllocate" | "maxBatch">> = {},
+): { reservations: ReservationsDomain; stats: RepoStats } {
+  const { repo, stats } = countingRepo(db);
+  const reservations = createReservationsDomain({ repo, locks: overrides.locks ?? new InProcessLockManager(), now: clock.now, ...overrides });
+  return { reservations, stats };
+}
+
+/** Resolves once `count` requests have passed their fail-fast read and so sit in the batch queue. */
+export async function queued(stats: RepoStats, count: number): Promise<void> {
+  while (stats.availabilityReads < count) await new Promise((r) => setTimeout(r, 2));
+  await new Promise((r) => setImmediate(r));
+}
