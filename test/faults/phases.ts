@@ -108,7 +108,7 @@ export class Phases {
   }
 
   async redis(): Promise<void> {
-    await this.phase("Redis: one of three nodes down, then two, then restarted", async (stats, checks) => {
+    await this.phase("Redis: one of three nodes down, then two for 5 s, then restarted", async (stats, checks) => {
       const [a, b] = this.env.redis;
       await a!.stop();
       const one = stats("1 of 3 Redis nodes down");
@@ -118,7 +118,7 @@ export class Phases {
 
       await b!.stop();
       const two = stats("2 of 3 Redis nodes down");
-      await this.loadFor(two, 3_000);
+      await this.loadFor(two, 5_000);
       // Checkouts, transfers and adjustments take SKU locks; payments, cancels and receipts do not.
       const locked = two.of(["checkout", "checkout (REST)", "transfer", "adjust"]);
       const slowest = Math.max(0, ...locked.map((o) => o.ms));
