@@ -1,15 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { createClient, type PromiseClient } from "@wms/grpc";
-import { meshServices, serviceNames, type ServiceDefinitionOf, type ServiceName } from "@wms/proto/services";
+import { meshClients as clientsOf, type MeshClients } from "@wms/service";
 import type { RunningMesh } from "./topology.js";
 
-/** gRPC clients of the mesh, one per service (`clients.order`), as an outside caller has them. */
-export type MeshClients = { [N in ServiceName]: PromiseClient<ServiceDefinitionOf<N>> } & { close(): void };
+export type { MeshClients } from "@wms/service";
 
-export function meshClients(mesh: RunningMesh): MeshClients {
-  const clients = serviceNames.map((name) => [name, createClient(meshServices[name].definition, mesh.addresses[name])] as const);
-  return { ...Object.fromEntries(clients), close: () => clients.forEach(([, c]) => c.close()) } as MeshClients;
-}
+/** gRPC clients of the mesh, one per service (`clients.order`), as an outside caller has them. */
+export const meshClients = (mesh: RunningMesh): MeshClients => clientsOf(mesh.addresses);
 
 export interface Catalog {
   sellerToken: string;

@@ -1,32 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { createClient, type PromiseClient } from "@wms/grpc";
-import type { ServiceName } from "@wms/proto/services";
-import { UserServiceService } from "@wms/proto/user";
-import { ShopServiceService } from "@wms/proto/shop";
-import { ProductServiceService } from "@wms/proto/product";
-import { WarehouseServiceService } from "@wms/proto/warehouse";
-import { OrderServiceService } from "@wms/proto/order";
+import { meshClients, type MeshClients } from "@wms/service";
 
 /** gRPC clients as an outside caller has them: one channel per service, round-robin over its replicas. */
-export interface Clients {
-  user: PromiseClient<typeof UserServiceService>;
-  shop: PromiseClient<typeof ShopServiceService>;
-  product: PromiseClient<typeof ProductServiceService>;
-  warehouse: PromiseClient<typeof WarehouseServiceService>;
-  order: PromiseClient<typeof OrderServiceService>;
-  close(): void;
-}
-
-export function connectClients(addresses: Record<ServiceName, string>): Clients {
-  const c = {
-    user: createClient(UserServiceService, addresses.user),
-    shop: createClient(ShopServiceService, addresses.shop),
-    product: createClient(ProductServiceService, addresses.product),
-    warehouse: createClient(WarehouseServiceService, addresses.warehouse),
-    order: createClient(OrderServiceService, addresses.order),
-  };
-  return { ...c, close: () => Object.values(c).forEach((client) => client.close()) };
-}
+export type Clients = MeshClients;
+export const connectClients = meshClients;
 
 /** What the load works on, all made through the public API as a shop would. */
 export interface World {

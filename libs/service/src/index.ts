@@ -7,7 +7,7 @@ export {
   type ServiceName,
 } from "./config.js";
 export { type ServiceModule, type ServiceDeps, type StartedService } from "./module.js";
-export { createPeers, type Peers } from "./peers.js";
+export { createPeers, meshClients, type MeshClients, type Peers } from "./peers.js";
 export { planService, describeDatabase, describeLocks, portFor, type ServicePlan } from "./plan.js";
 export { checkPortsFree, type PortClaim } from "./ports.js";
 export { startService, startPlannedService, isAddressInUse, type RunningService, type SharedResources } from "./start.js";

@@ -30,3 +30,11 @@ export function createPeers(addresses: Record<ServiceName, string>, credentials:
   }
   return peers as Peers;
 }
+
+/** A client of every service as an outside caller has them (no credential): one channel each, closed together. */
+export type MeshClients = { [N in ServiceName]: PromiseClient<ServiceDefinitionOf<N>> } & { close(): void };
+
+export function meshClients(addresses: Record<ServiceName, string>): MeshClients {
+  const clients = serviceNames.map((name) => [name, createClient(meshServices[name].definition, addresses[name])] as const);
+  return { ...Object.fromEntries(clients), close: () => clients.forEach(([, client]) => client.close()) } as MeshClients;
+}
