@@ -1,4 +1,5 @@
 import { cpus, loadavg } from "node:os";
+import { defaultReplicas } from "../../services/launcher.js";
 import { startEnvironment, type FaultEnvironment, type MeshSettings } from "./environment.js";
 import { Load } from "./load.js";
 import { Phases, type PhaseResult } from "./phases.js";
@@ -12,8 +13,9 @@ import type { Check } from "./invariants.js";
 // `npm test`: it takes a few minutes and starts a dozen processes.
 
 const settings: MeshSettings = {
-  // Three of each, so three sweepers of each kind run side by side.
-  replicas: { user: 1, shop: 1, product: 1, warehouse: 3, order: 3 },
+  // Three order and three warehouse replicas, so three sweepers of each kind run side by side;
+  // the other services as npm run mesh runs them.
+  replicas: { ...defaultReplicas, warehouse: 3, order: 3 },
   // Short, so checkouts left unpaid lapse within each phase and the sweepers work throughout.
   reservationTtlMs: 5_000,
   stalePendingAfterMs: 10_000,
