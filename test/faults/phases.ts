@@ -1,5 +1,6 @@
 import { createClient } from "@wms/grpc";
 import { OrderServiceService } from "@wms/proto/order";
+import { serviceNames } from "@wms/proto/services";
 import type { MeshProcess } from "../../services/launcher.js";
 import { sleep, type FaultEnvironment } from "./environment.js";
 import { databaseInvariants, sweptCheck, type Check } from "./invariants.js";
@@ -186,7 +187,7 @@ export class Phases {
     await this.phase("SIGTERM one replica of each service and the gateway under load", async (stats, checks) => {
       const s = stats("SIGTERM, restart");
       const mesh = this.env.mesh;
-      const victims: MeshProcess[] = [mesh.replica("warehouse", 0), mesh.replica("order", 0), mesh.replica("user"), mesh.replica("shop"), mesh.replica("product"), mesh.replica("gateway")];
+      const victims: MeshProcess[] = [...serviceNames.map((service) => mesh.replica(service, 0)), mesh.replica("gateway")];
       this.load.start(s);
       await sleep(2_000);
       const grace = this.env.settings.shutdownGraceMs;
