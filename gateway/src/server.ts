@@ -70,12 +70,14 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   };
 
   const transcode = async (req: IncomingMessage, url: RequestTarget, reportRoute: RouteReporter): Promise<Reply> => {
-    const clientAddress = limits.clientAddress(req);
-    // Before any other work: a client over its rate costs one bucket lookup (Node discards an unread body).
-    const limited = limits.refusal(registry, clientAddress);
-    if (limited) return limited;
     const httpMethod = req.method ?? "GET";
     const match = findRoute(routes, httpMethod, url.pathname);
+    if (match.kind === "found") reportRoute(match.route.path);
+    const clientAddress = limits.clientAddress(req);
+    // Before the body is read or a service called: a client over its rate costs a route match
+    // and one bucket lookup (Node discards an unread body).
+    const limited = limits.refusal(registry, clientAddress);
+    if (limited) return limited;
     const path = excerpt(url.pathname);
     if (match.kind === "not-found") {
       return errorReply(registry, new DomainError("NOT_FOUND", "ROUTE_NOT_FOUND", `no route for ${httpMethod} ${path}`, [], { httpMethod, path }));
@@ -86,7 +88,6 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       return { ...errorReply(registry, err, 405), headers: { allow: allowedMethods } };
     }
     const { route, params } = match;
-    reportRoute(route.path);
     const bodyText = await readBody(req, maxBodyBytes);
     const request = buildRequestMessage({ input: route.method.input, body: route.body }, params, url.searchParams, bodyText, registry);
     try {
