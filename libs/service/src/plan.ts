@@ -62,10 +62,11 @@ export function describeDatabase(config: Pick<CommonConfig, "DATABASE_URL" | "DA
 
 /**
  * The lock mode a service's config selects: Redlock over its Redis nodes, or in-process;
- * undefined for a service that takes no locks (no REDIS_URLS in its config).
+ * undefined for a service that takes no locks (no LOCK_TTL in its config: the user service
+ * reads REDIS_URLS for its login-throttle counters only).
  */
 export function describeLocks(config: object): string | undefined {
-  if (!("REDIS_URLS" in config)) return undefined;
+  if (!("REDIS_URLS" in config) || !("LOCK_TTL" in config)) return undefined;
   const urls = config.REDIS_URLS;
   if (!Array.isArray(urls) || urls.length === 0) return "in-process";
   return `Redlock over ${urls.length} Redis node${urls.length === 1 ? "" : "s"}`;
