@@ -93,7 +93,7 @@ function print(title: string, c: TraceCounts, n: number, listStatements: boolean
   const made = Object.values(c.grpcClient).reduce((a, b) => a + b, 0);
   console.log(`\n=== ${title} ===`);
   console.log(`gRPC served: ${per(served)} (${list(c.grpcServer)})`);
-  console.log(`gRPC made inside the mesh: ${per(made)} (${list(c.grpcClient)})`);
+  console.log(`gRPC made inside the mesh: over the wire ${per(made)} (${list(c.grpcClient)}), in-process ${per(c.grpcInProcess)}`);
   console.log(`token signatures: ${per(c.crypto.sign)}, verifications: ${per(c.crypto.verify)}`);
   console.log(`SQL statements: ${per(statements.length)} (${list(byService)}) besides BEGIN/COMMIT, in ${per(begins + autocommit)} transactions ` +
     `(${per(begins)} BEGIN … COMMIT, ${per(autocommit)} single statements); ` +

@@ -12,6 +12,7 @@
 import fs from "node:fs";
 import net from "node:net";
 import grpc from "@grpc/grpc-js";
+import { inProcessCallCount } from "@wms/grpc";
 import { decodePgFrontend, decodeRespCommands } from "./counters.js";
 
 const pgPort = Number(process.env.TRACE_PG_PORT ?? 5432);
@@ -32,6 +33,8 @@ export interface TraceCounts {
   };
   redis: { writes: number; commands: Record<string, number> };
   grpcClient: Record<string, number>;
+  /** Calls made inside the mesh in-process (libs/grpc in-process.ts), not over the wire. */
+  grpcInProcess: number;
   grpcServer: Record<string, number>;
   crypto: { sign: number; verify: number };
   logLines: Record<string, number>;
@@ -41,11 +44,13 @@ const fresh = (): TraceCounts => ({
   pg: { writes: 0, parse: 0, parseNamed: 0, bind: 0, execute: 0, sync: 0, simpleQueries: 0, statements: [] },
   redis: { writes: 0, commands: {} },
   grpcClient: {},
+  grpcInProcess: 0,
   grpcServer: {},
   crypto: { sign: 0, verify: 0 },
   logLines: {},
 });
 let counts = fresh();
+let inProcessAtReset = 0;
 const bump = (m: Record<string, number>, k: string, n = 1) => (m[k] = (m[k] ?? 0) + n);
 
 // Statement texts by name on each connection (the unnamed one "" is reused by every statement), and the pool behind each socket.
@@ -156,6 +161,8 @@ subtle.verify = function (this: Subtle, ...args: Parameters<Subtle["verify"]>) {
 process.on("SIGUSR2", () => {
   if (!out) return;
   const snapshot = counts;
+  snapshot.grpcInProcess = inProcessCallCount() - inProcessAtReset;
+  inProcessAtReset = inProcessCallCount();
   counts = fresh();
   fs.writeFileSync(`${out}.tmp`, JSON.stringify(snapshot));
   fs.renameSync(`${out}.tmp`, out);

@@ -8,5 +8,5 @@ export { toTimestamp, fromTimestamp } from "./timestamp.js";
 export { pageSize, encodePageToken, decodePageToken, nextPageToken } from "./pagination.js";
 export { observeServerCall } from "./call-telemetry.js";
 export { channelTarget, channelOptions } from "./channel.js";
-export { setInProcessCalls, inProcessCallsEnabled } from "./in-process.js";
+export { setInProcessCalls, inProcessCallsEnabled, inProcessCallCount } from "./in-process.js";
 export { TrustedProxies, peerAddress, FORWARDED_FOR } from "./client-address.js";
