@@ -69,6 +69,28 @@ export function reservationQueries(db: Database) {
       return row && toReservationRecord(row);
     },
 
+    /** leaveHeld for many at once: answers those it moved (the others were not HELD, or had expired). */
+    async leaveHeldMany(
+      reservationIds: string[],
+      to: Exclude<ReservationStatus, "HELD">,
+      at: Date,
+      unexpiredAt?: Date,
+    ): Promise<ReservationRecord[]> {
+      if (reservationIds.length === 0) return [];
+      const rows = await db
+        .update(reservations)
+        .set({ status: to, updateTime: at })
+        .where(
+          and(
+            inArray(reservations.reservationId, reservationIds),
+            eq(reservations.status, "HELD"),
+            unexpiredAt ? gt(reservations.expireTime, unexpiredAt) : undefined,
+          ),
+        )
+        .returning();
+      return rows.map(toReservationRecord);
+    },
+
     /**
      * Locks up to `limit` held reservations expired by `now`, skipping rows another sweeper (or
      * a commit) holds, so concurrent sweepers split the work and none releases twice.

@@ -18,7 +18,7 @@ interface Waiting<E, R> {
   keys: string[];
   keySet: string;
   deadline: number;
-  timer: NodeJS.Timeout;
+  timer: NodeJS.Timeout | undefined;
   resolve: (value: R) => void;
   reject: (reason: unknown) => void;
 }
@@ -34,6 +34,8 @@ interface Waiting<E, R> {
 export function createBatcher<E extends Batchable, R>(opts: {
   locks: LockManager;
   maxBatch: number;
+  /** How long a request without a deadline may wait (default 5 s, as the lock managers); Infinity: no limit. */
+  defaultWaitMs?: number;
   /** One outcome per entry, in order; a throw fails the whole batch with that error. */
   run: (batch: E[]) => Promise<Array<PromiseSettledResult<R>>>;
 }): { submit(entry: E): Promise<R> } {
@@ -77,7 +79,8 @@ export function createBatcher<E extends Batchable, R>(opts: {
         const mine = waiting.filter((w) => w.keySet === keySet);
         if (mine.length === 0) return;
         // Wait as long as the most patient of them; each gives up alone at its own deadline.
-        const deadline = new Date(Math.max(...mine.map((w) => w.deadline)));
+        const latest = Math.max(...mine.map((w) => w.deadline));
+        const deadline = Number.isFinite(latest) ? new Date(latest) : undefined;
         try {
           await opts.locks.withLocks(keys, { deadline }, async () => {
             const batch = take(new Set(keys));
@@ -104,9 +107,9 @@ export function createBatcher<E extends Batchable, R>(opts: {
     submit(entry) {
       return new Promise<R>((resolve, reject) => {
         const keys = [...new Set(entry.keys)].sort();
-        const deadline = entry.deadline?.getTime() ?? Date.now() + DEFAULT_LOCK_WAIT_MS;
-        const w: Waiting<E, R> = { entry, keys, keySet: keys.join("\n"), deadline, resolve, reject, timer: undefined as unknown as NodeJS.Timeout };
-        w.timer = setTimeout(() => {
+        const deadline = entry.deadline?.getTime() ?? Date.now() + (opts.defaultWaitMs ?? DEFAULT_LOCK_WAIT_MS);
+        const w: Waiting<E, R> = { entry, keys, keySet: keys.join("\n"), deadline, resolve, reject, timer: undefined };
+        if (Number.isFinite(deadline)) w.timer = setTimeout(() => {
           const i = waiting.indexOf(w);
           if (i < 0) return; // already in a running batch: that batch answers
           waiting.splice(i, 1);
@@ -121,3 +124,9 @@ export function createBatcher<E extends Batchable, R>(opts: {
     },
   };
 }
+
+/** No lock at all: a batcher over it only groups requests (settlements need no SKU lock). */
+export const noLock: LockManager = {
+  withLocks: (_keys, _options, work) => work(),
+  close: async () => undefined,
+};

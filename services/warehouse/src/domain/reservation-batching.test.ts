@@ -213,4 +213,38 @@ describe("batched reservations", () => {
     expect(stats.some((s) => s.batches.some((n) => n > 1))).toBe(true);
     await assertLedgerMatchesLevels(database.db);
   });
+  it("settles a rush of commits and releases in one transaction; replays, expired and unknown ids are answered alone", async () => {
+    const base = testDomain(database.db);
+    const w = await sellerWorld(base.domain, base.catalog, [100]);
+    const reserveTwo = (minutes: number) =>
+      base.domain.reservations.reserveStock({ reservationId: newId(), lines: [{ productId: w.productId, quantity: 2 }], expireTime: new Date(base.clock.ms + minutes * 60_000) });
+    const holds: Reservation[] = [];
+    for (let i = 0; i < 30; i++) holds.push(await reserveTwo(60));
+    const expiring = await reserveTwo(1);
+    const paidBefore = await base.domain.reservations.commitReservation((await reserveTwo(60)).reservationId);
+    base.clock.advance(2 * 60_000);
+    const { reservations, stats } = countedReservations(database.db, base.clock);
+    const unknown = newId();
+    const calls = [
+      ...holds.slice(0, 20).map((r) => settled(reservations.commitReservation(r.reservationId))),
+      ...holds.slice(20).map((r) => settled(reservations.releaseReservation(r.reservationId))),
+      settled(reservations.commitReservation(expiring.reservationId)),
+      settled(reservations.commitReservation(paidBefore.reservationId)),
+      settled(reservations.releaseReservation(unknown)),
+    ];
+    const outcomes = await Promise.all(calls);
+    // The first call found the queue empty and went alone; the 32 behind it went in one
+    // transaction, which settled the 29 still HELD; the 3 others were answered one by one.
+    expect(stats.transactions).toBe(2 + 3);
+    outcomes.slice(0, 30).forEach((o, i) => {
+      expect(o).toMatchObject({ ok: true, value: { reservationId: holds[i]!.reservationId, status: i < 20 ? "COMMITTED" : "RELEASED" } });
+      if (o.ok) expect(held(o.value, w.productId)).toBe(2);
+    });
+    expect(outcomes[30]).toMatchObject({ ok: false, error: { reason: "RESERVATION_EXPIRED" } });
+    expect(outcomes[31]).toEqual({ ok: true, value: paidBefore });
+    expect(outcomes[32]).toMatchObject({ ok: true, value: { reservationId: unknown, status: "RELEASED", allocations: [] } });
+    // 21 paid reservations of 2 units shipped; only the expired one (not yet swept) still holds.
+    expect((await base.domain.stock.listStockLevels(w.sellerId, w.productId)).map((l) => [l.onHand, l.reserved])).toEqual([[58, 2]]);
+    await assertLedgerMatchesLevels(database.db);
+  });
 });

@@ -6,7 +6,8 @@ import type { Reservation, SettleOutcome } from "./reservation-model.js";
 import { byLevel, planAllocations, type ReservationLineInput } from "./allocation.js";
 import { insufficientStock, isId, QUANTITY_MAX, skuLockKey } from "./common.js";
 import { settleHeldUnits } from "./held-units.js";
-import { createBatcher, type Batchable } from "./reservation-batches.js";
+import { createBatcher, noLock, type Batchable } from "./reservation-batches.js";
+import { settleBatchInTransaction, type QueuedSettlement } from "./settle-batch.js";
 import { BatchRaced, reserveBatchInTransaction, type QueuedReservation } from "./reserve-batch.js";
 
 export const RESERVATION_ID_MAX = 128;
@@ -150,6 +151,36 @@ export function createReservationsDomain(deps: ReservationsDeps): ReservationsDo
     }
   }
 
+  /**
+   * Settlements queued in this process go into one transaction per batch: payments and
+   * cancellations in a rush settle together. No lock: the HELD → COMMITTED/RELEASED update
+   * arbitrates, and a settlement that did not find its reservation HELD is answered alone.
+   */
+  async function settleBatch(batch: QueuedSettlement[]): Promise<Array<PromiseSettledResult<Reservation>>> {
+    const settled = await withTransactionRetry(() => repo.transaction((tx) => settleBatchInTransaction(tx, batch, deps.now())));
+    return Promise.all(
+      batch.map(async (q): Promise<PromiseSettledResult<Reservation>> => {
+        const done = settled.get(q.reservationId);
+        if (done) return { status: "fulfilled", value: done };
+        return settleReservation(q.reservationId, q.outcome).then(
+          (value) => ({ status: "fulfilled", value }),
+          (reason: unknown) => ({ status: "rejected", reason }),
+        );
+      }),
+    );
+  }
+
+  const settler = createBatcher<QueuedSettlement & Batchable, Reservation>({
+    locks: noLock,
+    maxBatch: deps.maxBatch ?? RESERVATION_BATCH_MAX,
+    defaultWaitMs: Infinity,
+    run: settleBatch,
+  });
+  const settle = async (reservationId: string, outcome: SettleOutcome): Promise<Reservation> => {
+    requireReservationId(reservationId);
+    return settler.submit({ id: reservationId, keys: [], reservationId, outcome });
+  };
+
   const batcher = createBatcher<QueuedReservation & Batchable, Reservation>({
     locks: deps.locks,
     maxBatch: deps.maxBatch ?? RESERVATION_BATCH_MAX,
@@ -182,8 +213,8 @@ export function createReservationsDomain(deps: ReservationsDeps): ReservationsDo
       });
     },
 
-    commitReservation: (reservationId) => settleReservation(reservationId, "COMMIT"),
-    releaseReservation: (reservationId) => settleReservation(reservationId, "RELEASE"),
+    commitReservation: (reservationId) => settle(reservationId, "COMMIT"),
+    releaseReservation: (reservationId) => settle(reservationId, "RELEASE"),
   };
 }
 
