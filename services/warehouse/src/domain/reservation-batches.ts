@@ -1,4 +1,4 @@
-import { errors } from "@wms/errors";
+import { DomainError, errors } from "@wms/errors";
 import type { LockManager } from "@wms/locks";
 
 /** How long a request waits for its locks when the caller gave no deadline (as the lock managers do). */
@@ -87,9 +87,12 @@ export function createBatcher<E extends Batchable, R>(opts: {
             if (batch.length > 0) await runBatch(batch);
           });
         } catch (err) {
-          // The locks were not taken (timed out, or the lock service is down): those that were
-          // waiting for them fail as a lock wait of their own would have.
-          for (const w of mine) {
+          // The locks were not taken. A timed-out wait: every one of them had given up by then.
+          // Any other failure (the lock service unreachable) fails the oldest, as its own
+          // attempt would have, and the next in line makes an attempt of its own, so a passing
+          // blip does not fail a whole queue.
+          const timedOut = err instanceof DomainError && err.reason === "LOCK_TIMEOUT";
+          for (const w of timedOut ? mine : mine.slice(0, 1)) {
             const i = waiting.indexOf(w);
             if (i < 0) continue;
             waiting.splice(i, 1);

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newId } from "@wms/db";
+import { errors } from "@wms/errors";
+import type { LockManager } from "@wms/locks";
 import { rejection } from "@wms/testing";
 import { assertLedgerMatchesLevels, openTestDatabase, sellerWorld, testDomain } from "../testing/fixtures.js";
 import { countedReservations, gatedLocks, queued } from "../testing/batching.js";
@@ -138,6 +140,35 @@ describe("batched reservations", () => {
     expect((await patient).status).toBe("HELD");
     expect(await base.repo.findReservation(hasty)).toBeUndefined();
     expect((await base.domain.stock.listStockLevels(w.sellerId, w.productId)).map((l) => l.reserved)).toEqual([1]);
+    await assertLedgerMatchesLevels(database.db);
+  });
+
+  it("fails only the oldest queued request when the lock service fails once; the rest get the lock", async () => {
+    const base = testDomain(database.db);
+    const w = await sellerWorld(base.domain, base.catalog, [5]);
+    const gated = gatedLocks();
+    let failures = 0;
+    const flaky: LockManager = {
+      withLocks: (keys, options, work) =>
+        failures++ === 0
+          ? gated.locks.withLocks(keys, options, async () => {
+              throw errors.unavailable("LOCK_SERVICE_UNAVAILABLE", "the lock service (Redis) is unreachable");
+            })
+          : gated.locks.withLocks(keys, options, work),
+      close: async () => undefined,
+    };
+    const { reservations, stats } = countedReservations(database.db, base.clock, { locks: flaky });
+    const expireTime = new Date(base.clock.ms + 60_000);
+    const runs = [];
+    for (let i = 0; i < 3; i++) {
+      runs.push(settled(reservations.reserveStock({ reservationId: newId(), lines: [{ productId: w.productId, quantity: 1 }], expireTime })));
+      await queued(stats, runs.length);
+    }
+    gated.open();
+    const outcomes = await Promise.all(runs);
+    expect(outcomes.map((o) => o.ok)).toEqual([false, true, true]);
+    expect(outcomes[0]).toMatchObject({ ok: false, error: { kind: "UNAVAILABLE", reason: "LOCK_SERVICE_UNAVAILABLE" } });
+    expect(stats.batches).toEqual([2]);
     await assertLedgerMatchesLevels(database.db);
   });
 
