@@ -47,30 +47,10 @@ export function reservationQueries(db: Database) {
 
     /**
      * HELD → `to`, and only from HELD: the arbiter between a commit, a release and the sweeper
-     * racing on one reservation. With `unexpiredAt`, only if it has not expired by then.
+     * racing on a reservation. With `unexpiredAt`, only those not expired by then. Answers the
+     * reservations it moved (the others were not HELD, or had expired).
      */
     async leaveHeld(
-      reservationId: string,
-      to: Exclude<ReservationStatus, "HELD">,
-      at: Date,
-      unexpiredAt?: Date,
-    ): Promise<ReservationRecord | undefined> {
-      const [row] = await db
-        .update(reservations)
-        .set({ status: to, updateTime: at })
-        .where(
-          and(
-            eq(reservations.reservationId, reservationId),
-            eq(reservations.status, "HELD"),
-            unexpiredAt ? gt(reservations.expireTime, unexpiredAt) : undefined,
-          ),
-        )
-        .returning();
-      return row && toReservationRecord(row);
-    },
-
-    /** leaveHeld for many at once: answers those it moved (the others were not HELD, or had expired). */
-    async leaveHeldMany(
       reservationIds: string[],
       to: Exclude<ReservationStatus, "HELD">,
       at: Date,

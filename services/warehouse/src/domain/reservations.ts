@@ -112,7 +112,7 @@ export function createReservationsDomain(deps: ReservationsDeps): ReservationsDo
       repo.transaction(async (tx) => {
         for (let attempt = 1; attempt <= 3; attempt++) {
           const at = deps.now();
-          const record = await tx.leaveHeld(reservationId, to, at, outcome === "COMMIT" ? at : undefined);
+          const [record] = await tx.leaveHeld([reservationId], to, at, outcome === "COMMIT" ? at : undefined);
           if (record) {
             const allocations = await tx.allocationsOf([reservationId]);
             await settleHeldUnits(tx, allocations, outcome, at);

@@ -25,7 +25,7 @@ export async function settleBatchInTransaction(tx: WarehouseRepo, batch: QueuedS
   const outcomeOf = new Map<string, SettleOutcome>();
   for (const { outcome, to } of OUTCOMES) {
     const ids = batch.filter((q) => q.outcome === outcome).map((q) => q.reservationId);
-    for (const record of await tx.leaveHeldMany(ids, to, at, outcome === "COMMIT" ? at : undefined)) {
+    for (const record of await tx.leaveHeld(ids, to, at, outcome === "COMMIT" ? at : undefined)) {
       settled.set(record.reservationId, { ...record, allocations: [] });
       outcomeOf.set(record.reservationId, outcome);
     }
