@@ -155,6 +155,7 @@ function runners(binding: ServiceBinding, opts: ServerOptions): Map<string, Meth
           // Logged once, where it arose: an unexpected failure here with its cause; a DomainError
           // (ours, or a peer's passed on, whose cause that peer logged) as the status it is.
           if (err instanceof DomainError) log.info({ code: Status[code], reason: err.reason, ms: elapsed(started) }, "rpc");
+          else if (OUTAGE_CODES.has(code)) log.warn({ err, code: Status[code], ms: elapsed(started) }, "rpc failed");
           else log.error({ err, code: Status[code], ms: elapsed(started) }, "rpc failed");
           outcome = { ok: false, status: mapped };
           return code;
@@ -165,6 +166,10 @@ function runners(binding: ServiceBinding, opts: ServerOptions): Map<string, Meth
   }
   return out;
 }
+
+// A database, Redis or peer that is down is an outage the operator sees on the dependency's own
+// alerts; at error level it would bury the failures that are bugs (INTERNAL, UNKNOWN).
+const OUTAGE_CODES: ReadonlySet<Status> = new Set([Status.UNAVAILABLE, Status.DEADLINE_EXCEEDED, Status.RESOURCE_EXHAUSTED]);
 
 /** The grpc-js implementation: each call handed to its method's runner. */
 function adapt(run: Map<string, MethodRunner>): UntypedServiceImplementation {

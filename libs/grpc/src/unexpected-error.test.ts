@@ -17,7 +17,7 @@ afterAll(async () => {
   await Promise.all(started.map((s) => s.shutdown(100)));
 });
 
-async function failingServer(level: string) {
+async function failingServer(level: string, failure: Error = new TypeError("Cannot read properties of undefined (reading 'shopId') at /srv/wms/services/shop/src/db/repo.ts")) {
   const out = captureLog();
   const server = await startGrpcServer({
     name: "test",
@@ -26,7 +26,7 @@ async function failingServer(level: string) {
     services: [
       bindService(ShopServiceService, {
         ...unimplementedHandlers(ShopServiceService),
-        getShop: () => Promise.reject(new TypeError("Cannot read properties of undefined (reading 'shopId') at /srv/wms/services/shop/src/db/repo.ts")),
+        getShop: () => Promise.reject(failure),
       }),
     ],
     verifier: new TokenVerifier(publicKey),
@@ -73,5 +73,18 @@ describe("an unexpected failure", () => {
     expect(err.details).toBe("internal error");
     const line = out.records().find((r) => r.msg === "rpc failed");
     expect((line?.err as { stack?: string } | undefined)?.stack).toMatch(/^TypeError: .*\n\s+at /);
+  });
+});
+
+describe("an outage", () => {
+  it("answers UNAVAILABLE and logs a warning, not an error: error level is kept for bugs", async () => {
+    const refused = Object.assign(new Error("connect ECONNREFUSED 10.0.0.7:5432"), { code: "ECONNREFUSED" });
+    const { server, out } = await failingServer("info", refused);
+    const err = await rawCall(server.address);
+    expect(err.code).toBe(Status.UNAVAILABLE);
+    expect(err.details).not.toContain("10.0.0.7");
+    const line = out.records().find((r) => r.msg === "rpc failed");
+    expect(line).toMatchObject({ level: 40, code: "UNAVAILABLE" });
+    expect(out.records().some((r) => (r.level as number) >= 50)).toBe(false);
   });
 });
