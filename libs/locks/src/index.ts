@@ -1,4 +1,5 @@
-export type { LockManager, LockOptions } from "./lock-manager.js";
+export { noLocks, type LockManager, type LockOptions } from "./lock-manager.js";
+export { createBatcher, type Batchable } from "./batcher.js";
 export { InProcessLockManager } from "./in-process.js";
 export { RedlockManager, type RedlockOptions } from "./redlock.js";
 export { createLockManager, type LockConfig } from "./create.js";

@@ -1,3 +1,5 @@
+import { errors, type DomainError } from "@wms/errors";
+
 export interface LockOptions {
   /** Give up waiting at this time (the call's deadline): ABORTED with reason LOCK_TIMEOUT. */
   deadline?: Date;
@@ -20,3 +22,14 @@ export const DEFAULT_LOCK_WAIT_MS = 5_000;
 export function normalizeKeys(keys: string[]): string[] {
   return [...new Set(keys)].sort();
 }
+
+/** A wait for keys that outlived its deadline: ABORTED, the caller may try again. */
+export function lockWaitTimedOut(keys: string[]): DomainError {
+  return errors.aborted("LOCK_TIMEOUT", "timed out waiting for the stock lock; try again", { lockKeys: keys.join(",") });
+}
+
+/** A lock manager that never excludes anyone: for work that needs no lock, and for tests where only the database may protect. */
+export const noLocks: LockManager = {
+  withLocks: (_keys, _options, work) => work(),
+  close: async () => undefined,
+};

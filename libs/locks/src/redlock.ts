@@ -1,7 +1,7 @@
 import { Redis } from "ioredis";
 import { Redlock, ExecutionError, ResourceLockedError, type Lock } from "@sesamecare-oss/redlock";
 import { errors } from "@wms/errors";
-import { DEFAULT_LOCK_WAIT_MS, normalizeKeys, type LockManager, type LockOptions } from "./lock-manager.js";
+import { DEFAULT_LOCK_WAIT_MS, lockWaitTimedOut, normalizeKeys, type LockManager, type LockOptions } from "./lock-manager.js";
 
 export interface RedlockOptions {
   urls: string[];
@@ -59,7 +59,7 @@ export class RedlockManager implements LockManager {
       }
       const pause = this.options.retryDelayMs + Math.random() * this.options.retryJitterMs;
       if (Date.now() + pause >= deadline) {
-        throw errors.aborted("LOCK_TIMEOUT", "timed out waiting for the stock lock; try again", { lockKeys: resources.join(",") });
+        throw lockWaitTimedOut(resources);
       }
       await new Promise((r) => setTimeout(r, pause));
     }

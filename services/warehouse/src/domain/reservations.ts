@@ -1,12 +1,11 @@
 import { errors, Validator } from "@wms/errors";
 import { newId, withTransactionRetry } from "@wms/db";
-import type { LockManager } from "@wms/locks";
+import { createBatcher, noLocks, type Batchable, type LockManager } from "@wms/locks";
 import type { WarehouseRepo } from "../db/repo.js";
 import type { Reservation, SettleOutcome } from "./reservation-model.js";
 import { byLevel, planAllocations, type ReservationLineInput } from "./allocation.js";
 import { insufficientStock, isId, QUANTITY_MAX, skuLockKey } from "./common.js";
 import { settleHeldUnits } from "./held-units.js";
-import { createBatcher, noLock, type Batchable } from "./reservation-batches.js";
 import { settleBatchInTransaction, type QueuedSettlement } from "./settle-batch.js";
 import { BatchRaced, reserveBatchInTransaction, type QueuedReservation } from "./reserve-batch.js";
 
@@ -171,7 +170,7 @@ export function createReservationsDomain(deps: ReservationsDeps): ReservationsDo
   }
 
   const settler = createBatcher<QueuedSettlement & Batchable, Reservation>({
-    locks: noLock,
+    locks: noLocks,
     maxBatch: deps.maxBatch ?? RESERVATION_BATCH_MAX,
     defaultWaitMs: Infinity,
     run: settleBatch,

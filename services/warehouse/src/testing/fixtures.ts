@@ -58,11 +58,8 @@ export function useTestDomain(label: string): TestDomainSuite {
   return suite;
 }
 
-/** A lock manager that never excludes anyone: every lock "lost", so only the database protects. */
-export const noLocks: LockManager = {
-  withLocks: (_keys, _options, work) => work(),
-  close: async () => undefined,
-};
+/** Every lock "lost", so only the database protects. */
+export { noLocks } from "@wms/locks";
 
 /** A seller with a shop, `warehouseCount` active warehouses and a product, stocked as given. */
 export async function sellerWorld(

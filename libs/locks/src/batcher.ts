@@ -1,8 +1,5 @@
-import { DomainError, errors } from "@wms/errors";
-import type { LockManager } from "@wms/locks";
-
-/** How long a request waits for its locks when the caller gave no deadline (as the lock managers do). */
-const DEFAULT_LOCK_WAIT_MS = 5_000;
+import { DomainError } from "@wms/errors";
+import { DEFAULT_LOCK_WAIT_MS, lockWaitTimedOut, normalizeKeys, type LockManager } from "./lock-manager.js";
 
 export interface Batchable {
   /** The lock keys the work needs; a batch runs under one holder's keys. */
@@ -109,14 +106,14 @@ export function createBatcher<E extends Batchable, R>(opts: {
   return {
     submit(entry) {
       return new Promise<R>((resolve, reject) => {
-        const keys = [...new Set(entry.keys)].sort();
+        const keys = normalizeKeys(entry.keys);
         const deadline = entry.deadline?.getTime() ?? Date.now() + (opts.defaultWaitMs ?? DEFAULT_LOCK_WAIT_MS);
         const w: Waiting<E, R> = { entry, keys, keySet: keys.join("\n"), deadline, resolve, reject, timer: undefined };
         if (Number.isFinite(deadline)) w.timer = setTimeout(() => {
           const i = waiting.indexOf(w);
           if (i < 0) return; // already in a running batch: that batch answers
           waiting.splice(i, 1);
-          reject(errors.aborted("LOCK_TIMEOUT", "timed out waiting for the stock lock; try again", { lockKeys: keys.join(",") }));
+          reject(lockWaitTimedOut(keys));
         }, Math.max(0, deadline - Date.now()));
         waiting.push(w);
         if (!draining.has(w.keySet)) {
@@ -127,9 +124,3 @@ export function createBatcher<E extends Batchable, R>(opts: {
     },
   };
 }
-
-/** No lock at all: a batcher over it only groups requests (settlements need no SKU lock). */
-export const noLock: LockManager = {
-  withLocks: (_keys, _options, work) => work(),
-  close: async () => undefined,
-};
