@@ -1,8 +1,7 @@
 import { isIP } from "node:net";
 import type { IncomingMessage } from "node:http";
 import type { FileRegistry } from "@bufbuild/protobuf";
-import { errors } from "@wms/errors";
-import { decodeStatusDetails } from "@wms/errors";
+import { decodeStatusDetails, errors } from "@wms/errors";
 import type { Metadata } from "@grpc/grpc-js";
 import { TrustedProxies } from "@wms/grpc";
 import { TokenBuckets } from "@wms/throttle";
