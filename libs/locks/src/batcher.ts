@@ -1,8 +1,8 @@
 import { DomainError } from "@wms/errors";
-import { DEFAULT_LOCK_WAIT_MS, lockWaitTimedOut, normalizeKeys, type LockManager } from "./lock-manager.js";
+import { DEFAULT_LOCK_WAIT_MS, lockWaitTimedOut, noLocks, normalizeKeys, type LockManager } from "./lock-manager.js";
 
 export interface Batchable {
-  /** The lock keys the work needs; a batch runs under one holder's keys. */
+  /** The lock keys the work needs; a batch runs under the union of its requests' keys. */
   keys: string[];
   /** Requests with the same id never share a batch (the later one is a replay of the earlier). */
   id: string;
@@ -13,47 +13,61 @@ export interface Batchable {
 interface Waiting<E, R> {
   entry: E;
   keys: string[];
-  keySet: string;
   deadline: number;
   timer: NodeJS.Timeout | undefined;
   resolve: (value: R) => void;
   reject: (reason: unknown) => void;
 }
 
-/**
- * Group commit under SKU locks. Requests queue in this process, FIFO; for each set of keys that
- * has requests waiting, one drainer takes the locks and, while holding them, hands `run` up to
- * `maxBatch` waiting requests whose keys it holds (its own set or a subset: single-line
- * reservations ride with a multi-line holder), oldest first. So a rush on one SKU pays one lock
- * acquisition, one transaction and one commit per batch instead of per buyer. Whoever holds the
- * locks, `run` must stay correct without them (a lock may be lost): the batcher only saves work.
- */
-export function createBatcher<E extends Batchable, R>(opts: {
+export interface BatcherOptions<E, R> {
   locks: LockManager;
   maxBatch: number;
+  /** Batches in flight at once, on disjoint keys (default 1). */
+  concurrency?: number;
   /** How long a request without a deadline may wait (default 5 s, as the lock managers); Infinity: no limit. */
   defaultWaitMs?: number;
   /** One outcome per entry, in order; a throw fails the whole batch with that error. */
   run: (batch: E[]) => Promise<Array<PromiseSettledResult<R>>>;
-}): { submit(entry: E): Promise<R> } {
-  const waiting: Array<Waiting<E, R>> = [];
-  const draining = new Set<string>();
+}
 
-  function take(held: Set<string>): Array<Waiting<E, R>> {
-    const batch: Array<Waiting<E, R>> = [];
-    const ids = new Set<string>();
+/**
+ * Group commit under locks. Requests queue in this process; a free slot takes the oldest waiting
+ * request and every later one (up to `maxBatch`) whose keys no other batch holds, takes the
+ * union of their keys in one lock acquisition and hands them to `run` together, and once it holds
+ * the locks it adds the requests that arrived meanwhile for keys it already holds. So a rush,
+ * on one SKU or on many, pays one lock acquisition, one transaction and one commit per batch
+ * instead of per buyer. Per key it stays FIFO: a request never overtakes an older one waiting
+ * for any of its keys. Whoever holds the locks, `run` must stay correct without them (a lock may
+ * be lost): the batcher only saves work.
+ */
+export function createBatcher<E extends Batchable, R>(opts: BatcherOptions<E, R>): { submit(entry: E): Promise<R> } {
+  const waiting: Array<Waiting<E, R>> = [];
+  /** Keys of the batches being locked or run. */
+  const busy = new Set<string>();
+  const concurrency = opts.concurrency ?? 1;
+  let running = 0;
+
+  /**
+   * Moves waiting requests into a batch, oldest first: a request joins when none of its keys is
+   * blocked (held by another batch, or wanted by an older request left waiting) and, when `held`
+   * is given (the keys this batch holds), all of its keys are in it.
+   */
+  function take(batch: Array<Waiting<E, R>>, held?: Set<string>): void {
+    const blocked = new Set([...busy].filter((k) => !held?.has(k)));
+    const ids = new Set(batch.map((w) => w.entry.id));
     for (let i = 0; i < waiting.length && batch.length < opts.maxBatch; ) {
       const w = waiting[i]!;
-      if (w.keys.every((k) => held.has(k)) && !ids.has(w.entry.id)) {
+      const joins = !ids.has(w.entry.id) && w.keys.every((k) => !blocked.has(k) && (held === undefined || held.has(k)));
+      if (joins) {
         ids.add(w.entry.id);
         batch.push(w);
         waiting.splice(i, 1);
         clearTimeout(w.timer);
       } else {
+        for (const k of w.keys) blocked.add(k);
         i += 1;
       }
     }
-    return batch;
   }
 
   async function runBatch(batch: Array<Waiting<E, R>>): Promise<void> {
@@ -70,36 +84,64 @@ export function createBatcher<E extends Batchable, R>(opts: {
     });
   }
 
-  async function drain(keys: string[], keySet: string): Promise<void> {
+  async function lockAndRun(batch: Array<Waiting<E, R>>, keys: string[]): Promise<void> {
+    // Wait as long as the most patient of them; each of the others has its own deadline passed on to `run`.
+    const latest = Math.max(...batch.map((w) => w.deadline));
+    const deadline = Number.isFinite(latest) ? new Date(latest) : undefined;
+    let locked = false;
     try {
-      for (;;) {
-        const mine = waiting.filter((w) => w.keySet === keySet);
-        if (mine.length === 0) return;
-        // Wait as long as the most patient of them; each gives up alone at its own deadline.
-        const latest = Math.max(...mine.map((w) => w.deadline));
-        const deadline = Number.isFinite(latest) ? new Date(latest) : undefined;
-        try {
-          await opts.locks.withLocks(keys, { deadline }, async () => {
-            const batch = take(new Set(keys));
-            if (batch.length > 0) await runBatch(batch);
-          });
-        } catch (err) {
-          // The locks were not taken. A timed-out wait: every one of them had given up by then.
-          // Any other failure (the lock service unreachable) fails the oldest, as its own
-          // attempt would have, and the next in line makes an attempt of its own, so a passing
-          // blip does not fail a whole queue.
-          const timedOut = err instanceof DomainError && err.reason === "LOCK_TIMEOUT";
-          for (const w of timedOut ? mine : mine.slice(0, 1)) {
-            const i = waiting.indexOf(w);
-            if (i < 0) continue;
-            waiting.splice(i, 1);
-            clearTimeout(w.timer);
-            w.reject(err);
-          }
-        }
-      }
-    } finally {
-      draining.delete(keySet);
+      await opts.locks.withLocks(keys, { deadline }, async () => {
+        locked = true;
+        take(batch, new Set(keys));
+        await runBatch(batch);
+      });
+    } catch (err) {
+      if (locked) return; // runBatch answered every request (it never throws)
+      // The locks were not taken. A timed-out wait: every one of them had given up by then.
+      // Any other failure (the lock service unreachable) fails the oldest, as its own attempt
+      // would have, and puts the rest back at the head of the queue, so a passing blip does not
+      // fail a whole batch.
+      const timedOut = err instanceof DomainError && err.reason === "LOCK_TIMEOUT";
+      const [oldest, ...rest] = batch;
+      for (const w of timedOut ? batch : [oldest!]) w.reject(err);
+      if (!timedOut) requeue(rest);
+    }
+  }
+
+  function requeue(ws: Array<Waiting<E, R>>): void {
+    const now = Date.now();
+    const back = ws.filter((w) => {
+      if (w.deadline > now) return true;
+      w.reject(lockWaitTimedOut(w.keys));
+      return false;
+    });
+    back.forEach(arm);
+    waiting.unshift(...back);
+  }
+
+  function arm(w: Waiting<E, R>): void {
+    if (!Number.isFinite(w.deadline)) return;
+    w.timer = setTimeout(() => {
+      const i = waiting.indexOf(w);
+      if (i < 0) return; // already in a batch: that batch answers
+      waiting.splice(i, 1);
+      w.reject(lockWaitTimedOut(w.keys));
+    }, Math.max(0, w.deadline - Date.now()));
+  }
+
+  function pump(): void {
+    while (running < concurrency && waiting.length > 0) {
+      const batch: Array<Waiting<E, R>> = [];
+      take(batch);
+      if (batch.length === 0) return; // every waiting request needs a key another batch holds
+      const keys = normalizeKeys(batch.flatMap((w) => w.keys));
+      for (const k of keys) busy.add(k);
+      running += 1;
+      void lockAndRun(batch, keys).finally(() => {
+        for (const k of keys) busy.delete(k);
+        running -= 1;
+        pump();
+      });
     }
   }
 
@@ -108,19 +150,34 @@ export function createBatcher<E extends Batchable, R>(opts: {
       return new Promise<R>((resolve, reject) => {
         const keys = normalizeKeys(entry.keys);
         const deadline = entry.deadline?.getTime() ?? Date.now() + (opts.defaultWaitMs ?? DEFAULT_LOCK_WAIT_MS);
-        const w: Waiting<E, R> = { entry, keys, keySet: keys.join("\n"), deadline, resolve, reject, timer: undefined };
-        if (Number.isFinite(deadline)) w.timer = setTimeout(() => {
-          const i = waiting.indexOf(w);
-          if (i < 0) return; // already in a running batch: that batch answers
-          waiting.splice(i, 1);
-          reject(lockWaitTimedOut(keys));
-        }, Math.max(0, deadline - Date.now()));
+        const w: Waiting<E, R> = { entry, keys, deadline, resolve, reject, timer: undefined };
+        arm(w);
         waiting.push(w);
-        if (!draining.has(w.keySet)) {
-          draining.add(w.keySet);
-          void drain(keys, w.keySet);
-        }
+        pump();
       });
     },
   };
+}
+
+/**
+ * Coalesces calls that need no lock: while one batch is in flight the calls that arrive queue,
+ * and the next batch takes them all at once (up to `maxBatch`). Under no load a call runs at
+ * once, alone; under load many share one statement and one round trip.
+ */
+export function createCoalescer<E, R>(opts: {
+  maxBatch: number;
+  /** Batches in flight at once (default 1). */
+  concurrency?: number;
+  /** One outcome per entry, in order; a throw fails the whole batch with that error. */
+  run: (batch: E[]) => Promise<Array<PromiseSettledResult<R>>>;
+}): (entry: E) => Promise<R> {
+  let next = 0;
+  const batcher = createBatcher<{ id: string; keys: string[]; entry: E }, R>({
+    locks: noLocks,
+    maxBatch: opts.maxBatch,
+    concurrency: opts.concurrency,
+    defaultWaitMs: Infinity,
+    run: (batch) => opts.run(batch.map((b) => b.entry)),
+  });
+  return (entry) => batcher.submit({ id: String(next++), keys: [], entry });
 }

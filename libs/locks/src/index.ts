@@ -1,5 +1,5 @@
 export { noLocks, type LockManager, type LockOptions } from "./lock-manager.js";
-export { createBatcher, type Batchable } from "./batcher.js";
+export { createBatcher, createCoalescer, type Batchable, type BatcherOptions } from "./batcher.js";
 export { InProcessLockManager } from "./in-process.js";
 export { RedlockManager, type RedlockOptions } from "./redlock.js";
 export { createLockManager, type LockConfig } from "./create.js";
