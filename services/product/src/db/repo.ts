@@ -1,5 +1,6 @@
-import { and, asc, eq, gt, inArray, type SQL } from "drizzle-orm";
-import { isUniqueViolation, type Database } from "@wms/db";
+import { and, asc, eq, gt, type SQL } from "drizzle-orm";
+import { anyOf, isId, isUniqueViolation, type Database } from "@wms/db";
+import { createCoalescer } from "@wms/locks";
 import type { Product } from "../domain/index.js";
 import { products, type ProductRow } from "./schema/products.js";
 
@@ -34,7 +35,22 @@ function toProduct(row: ProductRow): Product {
   };
 }
 
+/** Most concurrent look-ups answered by one SELECT. */
+const LOOKUP_BATCH_MAX = 64;
+
 export function createProductRepo(db: Database): ProductRepo {
+  // Concurrent look-ups by id (every checkout prices its cart) share one SELECT.
+  const findByIds = createCoalescer<string[], Product[]>({
+    maxBatch: LOOKUP_BATCH_MAX,
+    async run(batch) {
+      // Only well-formed ids reach the array (one malformed id would fail the whole batch's cast).
+      const ids = [...new Set(batch.flat().filter(isId).map((id) => id.toLowerCase()))];
+      const rows = await db.select().from(products).where(anyOf(products.productId, ids, "uuid"));
+      const found = new Map(rows.map((row) => [row.productId, toProduct(row)]));
+      return batch.map((wanted) => ({ status: "fulfilled", value: [...new Set(wanted.map((id) => id.toLowerCase()))].flatMap((id) => found.get(id) ?? []) }));
+    },
+  });
+
   return {
     async insert(product) {
       try {
@@ -61,7 +77,7 @@ export function createProductRepo(db: Database): ProductRepo {
     },
     async findByIds(productIds) {
       if (productIds.length === 0) return [];
-      return (await db.select().from(products).where(inArray(products.productId, productIds))).map(toProduct);
+      return findByIds(productIds);
     },
     async list({ shopId, afterId, limit }) {
       const conditions: SQL[] = [];

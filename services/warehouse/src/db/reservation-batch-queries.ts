@@ -1,5 +1,5 @@
-import { inArray, sql } from "drizzle-orm";
-import { newId, queryRows, type Database } from "@wms/db";
+import { sql } from "drizzle-orm";
+import { anyOf, newId, queryRows, type Database } from "@wms/db";
 import type { ReservationAllocation, ReservationRecord, SettleOutcome } from "../domain/reservation-model.js";
 import { reservations } from "./schema/reservations.js";
 import { reservationAllocations } from "./schema/reservation-allocations.js";
@@ -48,7 +48,7 @@ export function reservationBatchQueries(db: Database) {
 
     /** Takes back reservations inserted earlier in this transaction that could not be served. */
     async deleteReservations(reservationIds: string[]): Promise<void> {
-      if (reservationIds.length > 0) await db.delete(reservations).where(inArray(reservations.reservationId, reservationIds));
+      if (reservationIds.length > 0) await db.delete(reservations).where(anyOf(reservations.reservationId, reservationIds, "text"));
     },
 
     /**

@@ -1,5 +1,5 @@
-import { and, asc, eq, gt, inArray, lte } from "drizzle-orm";
-import type { Database } from "@wms/db";
+import { and, asc, eq, gt, lte } from "drizzle-orm";
+import { anyOf, type Database } from "@wms/db";
 import type { Reservation, ReservationAllocation, ReservationRecord, ReservationStatus } from "../domain/reservation-model.js";
 import { reservations } from "./schema/reservations.js";
 import { reservationAllocations } from "./schema/reservation-allocations.js";
@@ -13,7 +13,7 @@ export function reservationQueries(db: Database) {
     const rows = await db
       .select()
       .from(reservationAllocations)
-      .where(inArray(reservationAllocations.reservationId, reservationIds))
+      .where(anyOf(reservationAllocations.reservationId, reservationIds, "text"))
       .orderBy(asc(reservationAllocations.productId), asc(reservationAllocations.warehouseId));
     return rows.map(toReservationAllocation);
   }
@@ -21,7 +21,7 @@ export function reservationQueries(db: Database) {
   /** Stored reservations among `reservationIds`, by id, each with its allocations. */
   async function findReservations(reservationIds: string[]): Promise<Map<string, Reservation>> {
     if (reservationIds.length === 0) return new Map();
-    const rows = await db.select().from(reservations).where(inArray(reservations.reservationId, reservationIds));
+    const rows = await db.select().from(reservations).where(anyOf(reservations.reservationId, reservationIds, "text"));
     const allocations = await allocationsOf(rows.map((r) => r.reservationId));
     return new Map(
       rows.map((row) => [row.reservationId, { ...toReservationRecord(row), allocations: allocations.filter((a) => a.reservationId === row.reservationId) }]),
@@ -62,7 +62,7 @@ export function reservationQueries(db: Database) {
         .set({ status: to, updateTime: at })
         .where(
           and(
-            inArray(reservations.reservationId, reservationIds),
+            anyOf(reservations.reservationId, reservationIds, "text"),
             eq(reservations.status, "HELD"),
             unexpiredAt ? gt(reservations.expireTime, unexpiredAt) : undefined,
           ),
@@ -102,7 +102,7 @@ export function reservationQueries(db: Database) {
       await db
         .update(reservations)
         .set({ status: "RELEASED", updateTime: at })
-        .where(and(inArray(reservations.reservationId, reservationIds), eq(reservations.status, "HELD")));
+        .where(and(anyOf(reservations.reservationId, reservationIds, "text"), eq(reservations.status, "HELD")));
     },
   };
 }

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, exists, gt, inArray, lt, sql, type SQL } from "drizzle-orm";
-import { queryRows, type Database } from "@wms/db";
+import { anyOf, queryRows, type Database } from "@wms/db";
 import { ON_HAND_MAX, type AvailableLevel, type NewStockMovement, type Receipt, type StockLevel, type StockMovement } from "../domain/model.js";
 import { receipts } from "./schema/receipts.js";
 import { stockLevels } from "./schema/stock-levels.js";
@@ -85,7 +85,7 @@ export function stockQueries(db: Database) {
         .select({ productId: stockLevels.productId, total: sql<string>`sum(${available})` })
         .from(stockLevels)
         .innerJoin(warehouses, eq(warehouses.warehouseId, stockLevels.warehouseId))
-        .where(and(inArray(stockLevels.productId, productIds), eq(warehouses.status, "ACTIVE")))
+        .where(and(anyOf(stockLevels.productId, productIds, "uuid"), eq(warehouses.status, "ACTIVE")))
         .groupBy(stockLevels.productId);
       return new Map(rows.map((r) => [r.productId, Number(r.total)]));
     },
@@ -97,7 +97,7 @@ export function stockQueries(db: Database) {
         .select({ warehouseId: stockLevels.warehouseId, productId: stockLevels.productId, available: sql<string>`${available}` })
         .from(stockLevels)
         .innerJoin(warehouses, eq(warehouses.warehouseId, stockLevels.warehouseId))
-        .where(and(inArray(stockLevels.productId, productIds), eq(warehouses.status, "ACTIVE"), gt(available, 0)));
+        .where(and(anyOf(stockLevels.productId, productIds, "uuid"), eq(warehouses.status, "ACTIVE"), gt(available, 0)));
       return rows.map((r) => ({ ...r, available: Number(r.available) }));
     },
 

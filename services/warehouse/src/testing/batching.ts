@@ -4,24 +4,19 @@ import { createWarehouseRepo, type WarehouseRepo } from "../db/repo.js";
 import { createReservationsDomain, type ReservationsDeps, type ReservationsDomain } from "../domain/reservations.js";
 import type { TestClock } from "./fixtures.js";
 
-/** What a reservations domain did against its repo: transactions begun, batch sizes, fail-fast reads. */
+/** What a reservations domain did: transactions begun, batch sizes, requests queued after their fail-fast read. */
 export interface RepoStats {
   transactions: number;
   /** Rows per multi-row INSERT of reservations: one entry per batch transaction. */
   batches: number[];
-  availabilityReads: number;
+  queued: number;
 }
 
 /** The real repo, counting what goes through it (inside transactions too). */
 export function countingRepo(db: Database): { repo: WarehouseRepo; stats: RepoStats } {
-  const stats: RepoStats = { transactions: 0, batches: [], availabilityReads: 0 };
+  const stats: RepoStats = { transactions: 0, batches: [], queued: 0 };
   const wrap = (inner: WarehouseRepo): WarehouseRepo => ({
     ...inner,
-    async availability(productIds) {
-      const totals = await inner.availability(productIds);
-      stats.availabilityReads += 1;
-      return totals;
-    },
     insertReservations(records) {
       stats.batches.push(records.length);
       return inner.insertReservations(records);
@@ -49,12 +44,18 @@ export function countedReservations(
   overrides: Partial<Pick<ReservationsDeps, "locks" | "afterAllocate" | "maxBatch">> = {},
 ): { reservations: ReservationsDomain; stats: RepoStats } {
   const { repo, stats } = countingRepo(db);
-  const reservations = createReservationsDomain({ repo, locks: overrides.locks ?? new InProcessLockManager(), now: clock.now, ...overrides });
+  const reservations = createReservationsDomain({
+    repo,
+    locks: overrides.locks ?? new InProcessLockManager(),
+    now: clock.now,
+    onQueued: () => (stats.queued += 1),
+    ...overrides,
+  });
   return { reservations, stats };
 }
 
 /** Resolves once `count` requests have passed their fail-fast read and so sit in the batch queue. */
 export async function queued(stats: RepoStats, count: number): Promise<void> {
-  while (stats.availabilityReads < count) await new Promise((r) => setTimeout(r, 2));
+  while (stats.queued < count) await new Promise((r) => setTimeout(r, 2));
   await new Promise((r) => setImmediate(r));
 }
