@@ -79,7 +79,8 @@ describe.each(["true", "false"])("observability of a checkout (PostgreSQL + Redi
     expect(reserveClient?.name).toBe("wms.warehouse.v1.WarehouseService/ReserveStock");
 
     const sql = trace.filter((s) => s.attributes["db.system"] === "postgresql");
-    expect(sql.some((s) => s.service === "warehouse" && /^INSERT .*reservations$/.test(s.name))).toBe(true);
+    // The batch write: WITH fresh AS (INSERT INTO warehouse.reservations ...) ...
+    expect(sql.some((s) => s.service === "warehouse" && /^WITH .*reservations$/.test(s.name))).toBe(true);
     expect(sql.some((s) => s.service === "order")).toBe(true);
     for (const s of sql) {
       expect(String(s.attributes["db.query.text"])).not.toContain(DEMO_PASSWORD);

@@ -7,9 +7,9 @@ import { assertLedgerMatchesLevels, openTestDatabase, sellerWorld, testDomain } 
 import { countedReservations, gatedLocks, queued } from "../testing/batching.js";
 import type { Reservation } from "./reservation-model.js";
 
-// Reservations queued in one process for the same SKUs are served in batches, one transaction
-// each. These tests count the transactions through a repo wrapper (never a timing) and check
-// that batching keeps every guarantee of a lone reservation.
+// Reservations queued in one process are served in batches: one read and one all-or-nothing
+// write each. These tests count batches and transactions through a repo wrapper (never a
+// timing) and check that batching keeps every guarantee of a lone reservation.
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
 beforeAll(async () => {
@@ -48,7 +48,7 @@ describe("batched reservations", () => {
     const all = await Promise.all([first, ...rest]);
     expect(all.every((r) => r.status === "HELD" && held(r, w.productId) === 1)).toBe(true);
     expect(stats.batches).toEqual([1, 40]);
-    expect(stats.transactions).toBe(2);
+    expect(stats.transactions).toBe(0); // each batch is one read and one all-or-nothing write
     expect((await base.domain.stock.listStockLevels(w.sellerId, w.productId)).map((l) => l.reserved)).toEqual([41]);
     await assertLedgerMatchesLevels(database.db);
   });
@@ -202,9 +202,47 @@ describe("batched reservations", () => {
     const outcomes = await Promise.all(runs);
     // The batch's guarded update missed (9 > 5 left) and rolled back; served one by one, only the first fits.
     expect(outcomes.map((o) => o.ok)).toEqual([true, false, false, false]);
-    expect(stats.transactions).toBe(1 + 4);
+    expect(stats.transactions).toBe(4); // the batch's write changed nothing; then 4 alone
     for (const o of outcomes.slice(1)) expect(o.ok ? undefined : o.error).toMatchObject({ reason: "INSUFFICIENT_STOCK" });
     expect((await base.domain.stock.listStockLevels(w.sellerId, w.productId)).map((l) => [l.onHand, l.reserved])).toEqual([[10, 8]]);
+    await assertLedgerMatchesLevels(database.db);
+  });
+
+  it("writes nothing of a batch when one of its ids was reserved by another process after planning, then serves each alone", async () => {
+    const base = testDomain(database.db);
+    const w = await sellerWorld(base.domain, base.catalog, [10]);
+    const { locks, open } = gatedLocks();
+    let planned!: () => void;
+    let resume!: () => void;
+    const batchPlanned = new Promise<void>((r) => (planned = r));
+    const gate = new Promise<void>((r) => (resume = r));
+    const { reservations, stats } = countedReservations(database.db, base.clock, {
+      locks,
+      afterAllocate: async () => {
+        planned();
+        await gate;
+      },
+    });
+    const expireTime = new Date(base.clock.ms + 60_000);
+    const ids = [newId(), newId(), newId()];
+    const runs = [];
+    for (const id of ids) {
+      runs.push(settled(reservations.reserveStock({ reservationId: id, lines: [{ productId: w.productId, quantity: 2 }], expireTime })));
+      await queued(stats, runs.length);
+    }
+    open();
+    await batchPlanned;
+    // The same id arrives at another replica (a client's retry) and is reserved there first.
+    const other = countedReservations(database.db, base.clock);
+    const first = await other.reservations.reserveStock({ reservationId: ids[1]!, lines: [{ productId: w.productId, quantity: 2 }], expireTime });
+    resume();
+    const outcomes = await Promise.all(runs);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, true, true]);
+    expect(outcomes[1]).toEqual({ ok: true, value: first }); // the replay answers what the other stored
+    expect(stats.batches).toEqual([3]);
+    expect(stats.transactions).toBe(3); // the batch's write changed nothing; each was served alone
+    // 2 units each for three reservations, not four: nothing of the raced write stayed.
+    expect((await base.domain.stock.listStockLevels(w.sellerId, w.productId)).map((l) => [l.onHand, l.reserved])).toEqual([[10, 6]]);
     await assertLedgerMatchesLevels(database.db);
   });
 

@@ -7,7 +7,7 @@ import { byLevel, planAllocations, type ReservationLineInput } from "./allocatio
 import { insufficientStock, isId, QUANTITY_MAX, skuLockKey } from "./common.js";
 import { settleHeldUnits } from "./held-units.js";
 import { settleBatchInTransaction, type QueuedSettlement } from "./settle-batch.js";
-import { BatchRaced, reserveBatchInTransaction, type QueuedReservation } from "./reserve-batch.js";
+import { BatchRaced, reserveQueued, type QueuedReservation } from "./reserve-batch.js";
 
 export const RESERVATION_ID_MAX = 128;
 export const RESERVATION_LINES_MAX = 500;
@@ -131,12 +131,13 @@ export function createReservationsDomain(deps: ReservationsDeps): ReservationsDo
   }
 
   /**
-   * A batch under its SKU locks in one transaction; when a guarded update missed (units taken by
-   * someone not holding the lock), each reservation of the batch again on its own.
+   * A batch under its SKU locks in one read and one all-or-nothing write; when that write found
+   * units taken or an id used by someone not holding the lock, each reservation of the batch
+   * again on its own.
    */
   async function reserveBatch(batch: QueuedReservation[]): Promise<Array<PromiseSettledResult<Reservation>>> {
     try {
-      return await withTransactionRetry(() => repo.transaction((tx) => reserveBatchInTransaction(tx, batch, deps.now(), deps.afterAllocate)));
+      return await withTransactionRetry(() => reserveQueued(repo, batch, deps.now(), deps.afterAllocate));
     } catch (err) {
       if (!(err instanceof BatchRaced)) throw err;
       const outcomes: Array<PromiseSettledResult<Reservation>> = [];

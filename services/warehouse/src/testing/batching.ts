@@ -7,7 +7,7 @@ import type { TestClock } from "./fixtures.js";
 /** What a reservations domain did: transactions begun, batch sizes, requests queued after their fail-fast read. */
 export interface RepoStats {
   transactions: number;
-  /** Rows per multi-row INSERT of reservations: one entry per batch transaction. */
+  /** Requests per batch (the ids its one read looks up). */
   batches: number[];
   queued: number;
 }
@@ -17,9 +17,9 @@ export function countingRepo(db: Database): { repo: WarehouseRepo; stats: RepoSt
   const stats: RepoStats = { transactions: 0, batches: [], queued: 0 };
   const wrap = (inner: WarehouseRepo): WarehouseRepo => ({
     ...inner,
-    insertReservations(records) {
-      stats.batches.push(records.length);
-      return inner.insertReservations(records);
+    readForReserve(reservationIds, productIds) {
+      stats.batches.push(reservationIds.length);
+      return inner.readForReserve(reservationIds, productIds);
     },
     transaction(work) {
       stats.transactions += 1;
