@@ -1,8 +1,9 @@
-import { and, asc, desc, eq, inArray, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
-import { isUniqueViolation, queryRows, type Database } from "@wms/db";
+import { and, asc, desc, eq, inArray, isNull, lt, lte, or, type SQL } from "drizzle-orm";
+import type { Database } from "@wms/db";
 import type { LineAllocation, Order, OrderLine, OrderStatus } from "../domain/order.js";
 import { orders, type OrderRow } from "./schema/orders.js";
 import { orderItems, type OrderItemRow } from "./schema/order-items.js";
+import { createCheckoutWrites } from "./checkout-writes.js";
 
 export interface NewOrder {
   orderId: string;
@@ -52,9 +53,6 @@ export interface OrderRepo {
   unclaim(orderId: string): Promise<void>;
 }
 
-/** The buyer's key is unique per buyer: a second checkout with it finds the first. */
-const IDEMPOTENCY_CONSTRAINT = "orders_user_idempotency_key";
-
 /** The one place rows become orders. */
 function toOrder(row: OrderRow, items: OrderItemRow[]): Order {
   return {
@@ -78,6 +76,9 @@ function toOrder(row: OrderRow, items: OrderItemRow[]): Order {
 }
 
 export function createOrderRepo(db: Database): OrderRepo {
+  // Checkouts write through a group commit: concurrent calls share one statement.
+  const writes = createCheckoutWrites(db);
+
   async function withItems(rows: OrderRow[]): Promise<Order[]> {
     if (rows.length === 0) return [];
     const items = await db
@@ -109,37 +110,8 @@ export function createOrderRepo(db: Database): OrderRepo {
   }
 
   return {
-    async insertPending(order, lines) {
-      // One statement (the order and its lines), so no BEGIN/COMMIT: it is all-or-nothing alone.
-      const values = sql.join(
-        lines.map((line, position) => sql`(${line.productId}::uuid, ${position}::int, ${line.quantity}::bigint, ${line.unitPriceCents}::bigint)`),
-        sql`, `,
-      );
-      try {
-        await db.execute(sql`
-          WITH o AS (
-            INSERT INTO ${orders} (order_id, user_id, status, idempotency_key, total_cents, create_time, expire_time, update_time)
-            VALUES (${order.orderId}::uuid, ${order.userId}::uuid, 'PENDING', ${order.idempotencyKey}::text, ${order.totalCents}::bigint,
-                    ${order.createTime.toISOString()}::timestamptz, ${order.expireTime.toISOString()}::timestamptz, ${order.createTime.toISOString()}::timestamptz)
-            RETURNING order_id
-          )
-          INSERT INTO ${orderItems} (order_id, product_id, position, quantity, unit_price_cents)
-          SELECT o.order_id, v.product_id, v.position, v.quantity, v.unit_price_cents
-          FROM o, (VALUES ${values}) AS v (product_id, position, quantity, unit_price_cents)`);
-      } catch (err) {
-        if (order.idempotencyKey !== null && isUniqueViolation(err, IDEMPOTENCY_CONSTRAINT)) return { kind: "key-taken" };
-        throw err;
-      }
-      const created: Order = {
-        ...order,
-        status: "PENDING",
-        payTime: null,
-        paymentReference: null,
-        failureReason: null,
-        items: lines.map((line) => ({ ...line, productId: line.productId.toLowerCase(), allocations: [] })),
-      };
-      return { kind: "created", order: created };
-    },
+    insertPending: writes.insertPending,
+    completeReservation: writes.completeReservation,
 
     findById: (orderId) => one(eq(orders.orderId, orderId)),
 
@@ -155,30 +127,6 @@ export function createOrderRepo(db: Database): OrderRepo {
         .orderBy(desc(orders.orderId))
         .limit(limit);
       return withItems(rows);
-    },
-
-    async completeReservation(orderId, expireTime, allocations, now) {
-      // One statement: the status change and every line's allocations, or nothing.
-      const perLine = [...allocations].map(([productId, list]) => sql`(${productId}::uuid, ${JSON.stringify(list)}::text::jsonb)`);
-      const lineUpdate =
-        perLine.length === 0
-          ? sql``
-          : sql`, items AS (
-              UPDATE ${orderItems} SET allocations = v.allocations
-              FROM o, (VALUES ${sql.join(perLine, sql`, `)}) AS v (product_id, allocations)
-              WHERE ${orderItems}.order_id = o.order_id AND ${orderItems}.product_id = v.product_id
-            )`;
-      const [row] = await queryRows<{ updated: number }>(
-        db,
-        sql`WITH o AS (
-              UPDATE ${orders} SET status = 'PENDING_PAYMENT', expire_time = ${expireTime.toISOString()}::timestamptz,
-                update_time = ${now.toISOString()}::timestamptz
-              WHERE order_id = ${orderId}::uuid AND status = 'PENDING'
-              RETURNING order_id
-            )${lineUpdate}
-            SELECT count(*)::int AS updated FROM o`,
-      );
-      return (row?.updated ?? 0) > 0;
     },
 
     markFailed: (orderId, reason, now) =>

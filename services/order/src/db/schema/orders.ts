@@ -3,6 +3,9 @@ import { bigint, check, index, text, timestamp, unique, uuid } from "drizzle-orm
 import type { OrderStatus } from "../../domain/order.js";
 import { orderSchema } from "./order-schema.js";
 
+/** The buyer's key is unique per buyer: a second checkout with it finds the first. */
+export const IDEMPOTENCY_CONSTRAINT = "orders_user_idempotency_key";
+
 export const orders = orderSchema.table(
   "orders",
   {
@@ -29,7 +32,7 @@ export const orders = orderSchema.table(
   },
   (t) => [
     // NULL keys are distinct in PostgreSQL: orders without a key never collide.
-    unique("orders_user_idempotency_key").on(t.userId, t.idempotencyKey),
+    unique(IDEMPOTENCY_CONSTRAINT).on(t.userId, t.idempotencyKey),
     index("orders_user_idx").on(t.userId, t.orderId),
     index("orders_due_idx").on(t.expireTime).where(sql`${t.status} = 'PENDING_PAYMENT'`),
     index("orders_pending_idx").on(t.createTime).where(sql`${t.status} = 'PENDING'`),
