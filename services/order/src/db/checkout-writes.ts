@@ -95,15 +95,15 @@ export function createCheckoutWrites(db: Database): Pick<OrderRepo, "insertPendi
     if (entries.length === 1) return eachAlone(entries, completeAlone);
     // Two calls for one order (duplicate checkouts resuming it): the first changes it, the
     // second finds it changed, as when they run one after the other.
-    const seen = new Set<string>();
-    const firsts = new Set(entries.filter((e) => !seen.has(e.orderId.toLowerCase()) && seen.add(e.orderId.toLowerCase())));
+    const firsts = new Map<string, ReservationCompletion>();
+    for (const e of entries) if (!firsts.has(e.orderId.toLowerCase())) firsts.set(e.orderId.toLowerCase(), e);
     let changed: Set<string>;
     try {
-      changed = await batch.completeReservations([...firsts]);
+      changed = await batch.completeReservations([...firsts.values()]);
     } catch {
       return eachAlone(entries, completeAlone);
     }
-    return entries.map((e) => fulfilled(firsts.has(e) && changed.has(e.orderId.toLowerCase())));
+    return entries.map((e) => fulfilled(firsts.get(e.orderId.toLowerCase()) === e && changed.has(e.orderId.toLowerCase())));
   }
 
   const insertPending = createCoalescer({ maxBatch: ORDER_BATCH_MAX, run: insertBatch });
