@@ -277,7 +277,7 @@ describe("batched reservations", () => {
     expect([soldA, soldB]).toEqual([50, 30]);
     const levels = await base.domain.stock.listStockLevels(w.sellerId, a);
     expect(levels.every((l) => l.reserved === l.onHand)).toBe(true);
-    // Batching happened: fewer batches than buyers that got past the fail-fast read.
+    // Batching happened: fewer batches than buyers.
     const stats = replicas.map((r) => r.stats);
     expect(stats.some((s) => s.batches.some((n) => n > 1))).toBe(true);
     await assertLedgerMatchesLevels(database.db);

@@ -1,6 +1,6 @@
 import { errors, Validator } from "@wms/errors";
 import { newId, withTransactionRetry } from "@wms/db";
-import { createBatcher, createCoalescer, noLocks, type Batchable, type LockManager } from "@wms/locks";
+import { createBatcher, noLocks, type Batchable, type LockManager } from "@wms/locks";
 import type { WarehouseRepo } from "../db/repo.js";
 import type { Reservation, SettleOutcome } from "./reservation-model.js";
 import { byLevel, planAllocations, type ReservationLineInput } from "./allocation.js";
@@ -43,7 +43,7 @@ export interface ReservationsDeps {
   now: () => Date;
   /** Test hook: runs after allocation is planned, before any level changes (a paused lock holder). */
   afterAllocate?: () => Promise<void>;
-  /** Test hook: a request passed its fail-fast read and joins the batch queue. */
+  /** Test hook: a request passed validation and joins the batch queue. */
   onQueued?: () => void;
   /** Most reservations served in one transaction (default RESERVATION_BATCH_MAX). */
   maxBatch?: number;
@@ -183,15 +183,6 @@ export function createReservationsDomain(deps: ReservationsDeps): ReservationsDo
     return settler.submit({ id: reservationId, keys: [], reservationId, outcome });
   };
 
-  // The pre-checks of concurrent reservations share one read.
-  const availableNow = createCoalescer<string[], Map<string, number>>({
-    maxBatch: deps.maxBatch ?? RESERVATION_BATCH_MAX,
-    async run(batch) {
-      const totals = await repo.availability([...new Set(batch.flat())]);
-      return batch.map(() => ({ status: "fulfilled", value: totals }));
-    },
-  });
-
   const batcher = createBatcher<QueuedReservation & Batchable, Reservation>({
     locks: deps.locks,
     maxBatch: deps.maxBatch ?? RESERVATION_BATCH_MAX,
@@ -201,19 +192,9 @@ export function createReservationsDomain(deps: ReservationsDeps): ReservationsDo
   return {
     async reserveStock(input) {
       const { lines, expireTime } = validateReservation(input, deps.now());
-      // Fail fast, without queueing for the lock, when the active stock is short right now
-      // (sound: at that moment there was a shortage): the common losing path of a rush. A
-      // replay is not looked up first (the INSERT ... ON CONFLICT under the lock answers it),
-      // only here, where a stored reservation may be what took the units.
-      const totals = await availableNow(lines.map((l) => l.productId));
-      const short = lines.find((l) => (totals.get(l.productId) ?? 0) < l.quantity);
-      if (short) {
-        const stored = await repo.findReservation(input.reservationId);
-        if (stored) return stored;
-        throw insufficientStock(short.productId, short.quantity, totals.get(short.productId) ?? 0);
-      }
-      // Queued with the other requests of this process for the same SKUs: whoever takes the
-      // locks serves the queue in FIFO batches.
+      // Queued with the other requests of this process: whoever takes the locks serves the
+      // queue in FIFO batches. No availability check first: a batch reads the levels anyway, and
+      // refusing the short requests of a sell-out rush costs it no write (nor lock per buyer).
       deps.onQueued?.();
       return batcher.submit({
         id: input.reservationId,

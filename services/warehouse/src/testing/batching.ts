@@ -4,7 +4,7 @@ import { createWarehouseRepo, type WarehouseRepo } from "../db/repo.js";
 import { createReservationsDomain, type ReservationsDeps, type ReservationsDomain } from "../domain/reservations.js";
 import type { TestClock } from "./fixtures.js";
 
-/** What a reservations domain did: transactions begun, batch sizes, requests queued after their fail-fast read. */
+/** What a reservations domain did: transactions begun, batch sizes, requests queued. */
 export interface RepoStats {
   transactions: number;
   /** Requests per batch (the ids its one read looks up). */
@@ -54,7 +54,7 @@ export function countedReservations(
   return { reservations, stats };
 }
 
-/** Resolves once `count` requests have passed their fail-fast read and so sit in the batch queue. */
+/** Resolves once `count` requests sit in the batch queue. */
 export async function queued(stats: RepoStats, count: number): Promise<void> {
   while (stats.queued < count) await new Promise((r) => setTimeout(r, 2));
   await new Promise((r) => setImmediate(r));
