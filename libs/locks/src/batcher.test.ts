@@ -71,14 +71,17 @@ describe("createBatcher", () => {
   it("runs batches on disjoint keys side by side, up to its concurrency", async () => {
     const { locks } = recordingLocks();
     const b = gatedBatcher(locks, { concurrency: 2 });
-    const runs = [b.submit("x", ["sku-x"]), b.submit("y", ["sku-y"]), b.submit("z", ["sku-z"])];
+    const x = b.submit("x", ["sku-x"]);
     await tick();
+    const yz = [b.submit("y", ["sku-y"]), b.submit("z", ["sku-z"])];
     await tick();
-    expect(b.batches).toEqual([["x"], ["y"]]); // z waits for a free slot
-    await b.release();
-    await b.release();
-    await b.release();
-    expect(await Promise.all(runs)).toEqual(["x", "y", "z"]);
+    const w = b.submit("w", ["sku-w"]);
+    await tick();
+    expect(b.batches).toEqual([["x"], ["y", "z"]]); // both running; w waits for a free slot
+    expect(b.gates).toHaveLength(2);
+    for (let i = 0; i < 3; i++) await b.release();
+    expect(await Promise.all([x, ...yz, w])).toEqual(["x", "y", "z", "w"]);
+    expect(b.batches).toEqual([["x"], ["y", "z"], ["w"]]);
   });
 
   it("never lets a request overtake an older one waiting for any of its keys", async () => {
@@ -116,7 +119,7 @@ describe("createBatcher", () => {
     const runs = ["a", "b", "c", "d", "e"].map((k) => b.submit(k, [`sku-${k}`]));
     for (let i = 0; i < 3; i++) await b.release();
     await Promise.all(runs);
-    expect(b.batches).toEqual([["a"], ["b", "c"], ["d", "e"]]);
+    expect(b.batches).toEqual([["a", "b"], ["c", "d"], ["e"]]);
   });
 
   it("fails only the oldest request of a batch whose locks could not be taken, and serves the rest", async () => {
@@ -136,6 +139,21 @@ describe("createBatcher", () => {
       { ok: false, value: "LOCK_SERVICE_UNAVAILABLE" },
       { ok: true, value: "c" },
     ]);
+  });
+
+  it("lets a request of a batch still waiting for its locks give up at its own deadline; the batch runs without it", async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const inner = new InProcessLockManager();
+    const slowLocks: LockManager = { withLocks: (keys, options, work) => gate.then(() => inner.withLocks(keys, options, work)), close: () => inner.close() };
+    const b = gatedBatcher(slowLocks);
+    const patient = b.submit("patient", ["sku-a"]);
+    const hasty = b.submit("hasty", ["sku-b"], "hasty", new Date(Date.now() + 20));
+    await expect(hasty).rejects.toMatchObject({ reason: "LOCK_TIMEOUT" });
+    open();
+    await b.release();
+    expect(await patient).toBe("patient");
+    expect(b.batches).toEqual([["patient"]]);
   });
 
   it("answers LOCK_TIMEOUT to a request still waiting at its deadline, and serves the others", async () => {

@@ -14,6 +14,8 @@ interface Waiting<E, R> {
   entry: E;
   keys: string[];
   deadline: number;
+  /** queued: in `waiting`; locking: in a batch waiting for its locks; running: `run` answers it; done: answered. */
+  state: "queued" | "locking" | "running" | "done";
   timer: NodeJS.Timeout | undefined;
   resolve: (value: R) => void;
   reject: (reason: unknown) => void;
@@ -37,8 +39,9 @@ export interface BatcherOptions<E, R> {
  * the locks it adds the requests that arrived meanwhile for keys it already holds. So a rush,
  * on one SKU or on many, pays one lock acquisition, one transaction and one commit per batch
  * instead of per buyer. Per key it stays FIFO: a request never overtakes an older one waiting
- * for any of its keys. Whoever holds the locks, `run` must stay correct without them (a lock may
- * be lost): the batcher only saves work.
+ * for any of its keys. Each request keeps its own deadline until its batch holds the locks.
+ * Whoever holds the locks, `run` must stay correct without them (a lock may be lost): the
+ * batcher only saves work.
  */
 export function createBatcher<E extends Batchable, R>(opts: BatcherOptions<E, R>): { submit(entry: E): Promise<R> } {
   const waiting: Array<Waiting<E, R>> = [];
@@ -46,13 +49,43 @@ export function createBatcher<E extends Batchable, R>(opts: BatcherOptions<E, R>
   const busy = new Set<string>();
   const concurrency = opts.concurrency ?? 1;
   let running = 0;
+  let pumpScheduled = false;
 
   /**
-   * Moves waiting requests into a batch, oldest first: a request joins when none of its keys is
+   * An idle batcher starts on the next turn of the event loop, not at once: requests that
+   * arrive together (a batch upstream answering dozens of callers, a burst read off a socket)
+   * then share one batch instead of the first going alone and the rest waiting for it.
+   */
+  function schedulePump(): void {
+    if (pumpScheduled) return;
+    pumpScheduled = true;
+    setImmediate(() => {
+      pumpScheduled = false;
+      pump();
+    });
+  }
+
+  function pump(): void {
+    while (running < concurrency && waiting.length > 0) {
+      const batch = take([]);
+      if (batch.length === 0) return; // every waiting request needs a key another batch holds
+      const keys = normalizeKeys(batch.flatMap((w) => w.keys));
+      for (const k of keys) busy.add(k);
+      running += 1;
+      void lockAndRun(batch, keys).finally(() => {
+        for (const k of keys) busy.delete(k);
+        running -= 1;
+        pump();
+      });
+    }
+  }
+
+  /**
+   * Moves waiting requests into `batch`, oldest first: a request joins when none of its keys is
    * blocked (held by another batch, or wanted by an older request left waiting) and, when `held`
    * is given (the keys this batch holds), all of its keys are in it.
    */
-  function take(batch: Array<Waiting<E, R>>, held?: Set<string>): void {
+  function take(batch: Array<Waiting<E, R>>, held?: Set<string>): Array<Waiting<E, R>> {
     const blocked = new Set([...busy].filter((k) => !held?.has(k)));
     const ids = new Set(batch.map((w) => w.entry.id));
     for (let i = 0; i < waiting.length && batch.length < opts.maxBatch; ) {
@@ -62,10 +95,42 @@ export function createBatcher<E extends Batchable, R>(opts: BatcherOptions<E, R>
         ids.add(w.entry.id);
         batch.push(w);
         waiting.splice(i, 1);
-        clearTimeout(w.timer);
+        w.state = "locking";
       } else {
         for (const k of w.keys) blocked.add(k);
         i += 1;
+      }
+    }
+    return batch;
+  }
+
+  async function lockAndRun(batch: Array<Waiting<E, R>>, keys: string[]): Promise<void> {
+    // Wait as long as the most patient of them; the others give up at their own deadlines meanwhile.
+    const latest = Math.max(...batch.map((w) => w.deadline));
+    const deadline = Number.isFinite(latest) ? new Date(latest) : undefined;
+    let locked = false;
+    try {
+      await opts.locks.withLocks(keys, { deadline }, async () => {
+        locked = true;
+        const live = take(batch.filter((w) => w.state === "locking"), new Set(keys));
+        for (const w of live) {
+          w.state = "running";
+          clearTimeout(w.timer);
+        }
+        if (live.length > 0) await runBatch(live);
+      });
+    } catch (err) {
+      if (locked) return; // runBatch answered every request (it never throws)
+      // The locks were not taken. A timed-out wait: every one of them had given up by then.
+      // Any other failure (the lock service unreachable) fails the oldest, as its own attempt
+      // would have, and puts the rest back at the head of the queue, so a passing blip does not
+      // fail a whole batch.
+      const timedOut = err instanceof DomainError && err.reason === "LOCK_TIMEOUT";
+      const [oldest, ...rest] = batch.filter((w) => w.state === "locking");
+      for (const w of timedOut ? batch : oldest ? [oldest] : []) answer(w, () => w.reject(err));
+      if (!timedOut) {
+        for (const w of rest) w.state = "queued";
+        waiting.unshift(...rest);
       }
     }
   }
@@ -79,70 +144,27 @@ export function createBatcher<E extends Batchable, R>(opts: BatcherOptions<E, R>
     }
     batch.forEach((w, i) => {
       const outcome = outcomes[i];
-      if (outcome?.status === "fulfilled") w.resolve(outcome.value);
-      else w.reject(outcome ? outcome.reason : new Error("the batch answered fewer outcomes than it was given"));
+      if (outcome?.status === "fulfilled") answer(w, () => w.resolve(outcome.value));
+      else answer(w, () => w.reject(outcome ? outcome.reason : new Error("the batch answered fewer outcomes than it was given")));
     });
   }
 
-  async function lockAndRun(batch: Array<Waiting<E, R>>, keys: string[]): Promise<void> {
-    // Wait as long as the most patient of them; each of the others has its own deadline passed on to `run`.
-    const latest = Math.max(...batch.map((w) => w.deadline));
-    const deadline = Number.isFinite(latest) ? new Date(latest) : undefined;
-    let locked = false;
-    try {
-      await opts.locks.withLocks(keys, { deadline }, async () => {
-        locked = true;
-        take(batch, new Set(keys));
-        await runBatch(batch);
-      });
-    } catch (err) {
-      if (locked) return; // runBatch answered every request (it never throws)
-      // The locks were not taken. A timed-out wait: every one of them had given up by then.
-      // Any other failure (the lock service unreachable) fails the oldest, as its own attempt
-      // would have, and puts the rest back at the head of the queue, so a passing blip does not
-      // fail a whole batch.
-      const timedOut = err instanceof DomainError && err.reason === "LOCK_TIMEOUT";
-      const [oldest, ...rest] = batch;
-      for (const w of timedOut ? batch : [oldest!]) w.reject(err);
-      if (!timedOut) requeue(rest);
-    }
+  /** Answers a request once; a later answer (its deadline after its batch failed) is dropped. */
+  function answer(w: Waiting<E, R>, settle: () => void): void {
+    if (w.state === "done") return;
+    w.state = "done";
+    clearTimeout(w.timer);
+    settle();
   }
 
-  function requeue(ws: Array<Waiting<E, R>>): void {
-    const now = Date.now();
-    const back = ws.filter((w) => {
-      if (w.deadline > now) return true;
-      w.reject(lockWaitTimedOut(w.keys));
-      return false;
-    });
-    back.forEach(arm);
-    waiting.unshift(...back);
-  }
-
+  /** At its deadline a request not yet running gives up: out of the queue, or skipped by its batch. */
   function arm(w: Waiting<E, R>): void {
     if (!Number.isFinite(w.deadline)) return;
     w.timer = setTimeout(() => {
-      const i = waiting.indexOf(w);
-      if (i < 0) return; // already in a batch: that batch answers
-      waiting.splice(i, 1);
-      w.reject(lockWaitTimedOut(w.keys));
+      if (w.state === "running" || w.state === "done") return; // its batch answers
+      if (w.state === "queued") waiting.splice(waiting.indexOf(w), 1);
+      answer(w, () => w.reject(lockWaitTimedOut(w.keys)));
     }, Math.max(0, w.deadline - Date.now()));
-  }
-
-  function pump(): void {
-    while (running < concurrency && waiting.length > 0) {
-      const batch: Array<Waiting<E, R>> = [];
-      take(batch);
-      if (batch.length === 0) return; // every waiting request needs a key another batch holds
-      const keys = normalizeKeys(batch.flatMap((w) => w.keys));
-      for (const k of keys) busy.add(k);
-      running += 1;
-      void lockAndRun(batch, keys).finally(() => {
-        for (const k of keys) busy.delete(k);
-        running -= 1;
-        pump();
-      });
-    }
   }
 
   return {
@@ -150,10 +172,10 @@ export function createBatcher<E extends Batchable, R>(opts: BatcherOptions<E, R>
       return new Promise<R>((resolve, reject) => {
         const keys = normalizeKeys(entry.keys);
         const deadline = entry.deadline?.getTime() ?? Date.now() + (opts.defaultWaitMs ?? DEFAULT_LOCK_WAIT_MS);
-        const w: Waiting<E, R> = { entry, keys, deadline, resolve, reject, timer: undefined };
+        const w: Waiting<E, R> = { entry, keys, deadline, state: "queued", resolve, reject, timer: undefined };
         arm(w);
         waiting.push(w);
-        pump();
+        schedulePump();
       });
     },
   };
@@ -161,8 +183,8 @@ export function createBatcher<E extends Batchable, R>(opts: BatcherOptions<E, R>
 
 /**
  * Coalesces calls that need no lock: while one batch is in flight the calls that arrive queue,
- * and the next batch takes them all at once (up to `maxBatch`). Under no load a call runs at
- * once, alone; under load many share one statement and one round trip.
+ * and the next batch takes them all at once (up to `maxBatch`). Under no load a call runs on the
+ * next turn of the event loop, alone; under load many share one statement and one round trip.
  */
 export function createCoalescer<E, R>(opts: {
   maxBatch: number;
