@@ -1,6 +1,6 @@
 import { pino, type DestinationStream, type Logger } from "pino";
 import { traceFields } from "./trace-fields.js";
-import { REDACTED_PATHS, serializeError, type SerializeOptions } from "./redaction.js";
+import { CENSOR, censorNested, REDACTED_PATHS, serializeError, type SerializeOptions } from "./redaction.js";
 
 export type { Logger };
 export { serializeError, type SerializeOptions };
@@ -21,11 +21,15 @@ export function createLogger(service: string, level = process.env.LOG_LEVEL ?? "
     base: undefined,
     timestamp: pino.stdTimeFunctions.isoTime,
     mixin: traceFields,
-    redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+    redact: { paths: REDACTED_PATHS, censor: CENSOR },
+    // Secrets one level down (pino's formatters.bindings covers only the root's own bindings;
+    // children's are censored in censorChildBindings).
+    formatters: { log: censorNested },
     // Read when a line is written, so a level changed at run time takes effect.
     serializers: { err: (err: unknown) => serializeError(err, { stack: root.isLevelEnabled("debug") }) },
   };
   const root: Logger = destination ? pino(options, destination) : pino(options);
+  censorChildBindings(root);
   const logger = root.child({ service });
   unbound.set(logger, root);
   return logger;
@@ -41,4 +45,17 @@ export function loggerFor(logger: Logger, service: string): Logger {
   const rebound = root.child({ service });
   unbound.set(rebound, root);
   return rebound;
+}
+
+/**
+ * Every logger made from `root` (children are prototype-chained to it) censors the nested
+ * secrets of its child bindings, as the line's own fields are.
+ */
+function censorChildBindings(root: Logger): void {
+  const inherited: unknown = root.child;
+  const child = inherited as (this: Logger, bindings: Record<string, unknown>, options?: object) => Logger;
+  function censored(this: Logger, bindings: Record<string, unknown>, options?: object): Logger {
+    return child.call(this, censorNested(bindings), options);
+  }
+  Object.defineProperty(root, "child", { value: censored, writable: true, configurable: true });
 }

@@ -37,6 +37,19 @@ describe("createLogger", () => {
     expect(input).toMatchObject({ password: "[redacted]", authorization: "[redacted]", request: { paymentReference: "[redacted]", token: "[redacted]" } });
   });
 
+  it("censors one level down in child bindings too, and never changes the caller's objects", () => {
+    const out = captureLog();
+    const log = createLogger("order", "info", out.stream).child({ peer: { authorization: "Bearer eyJ.b.c", name: "product" } });
+    const request = { token: "eyJ.x.y", items: [{ token: "in-a-list" }], sku: "A-1" };
+    log.info({ request, password: "123456", ok: { sku: "B-2" } }, "call");
+    expect(request.token).toBe("eyJ.x.y");
+    const [line] = out.records();
+    expect(line).toMatchObject({ peer: { authorization: "[redacted]", name: "product" }, password: "[redacted]", request: { token: "[redacted]", sku: "A-1" }, ok: { sku: "B-2" } });
+    // Two levels down is not a path we censor (as with pino's `*.token`): lists stay as they are.
+    expect(line?.request).toMatchObject({ items: [{ token: "in-a-list" }] });
+    expect(out.raw()).not.toContain("eyJ");
+  });
+
   it("adds trace_id and span_id inside a span, and nothing outside", async () => {
     await startTracing({ OTEL_TRACES_EXPORTER: "none" });
     const out = captureLog();
