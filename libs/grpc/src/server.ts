@@ -6,9 +6,10 @@ import { descriptorRegistry, serializedFileDescriptors } from "@wms/proto/descri
 import type { TokenVerifier } from "@wms/auth";
 import { errors, toServiceError, DomainError } from "@wms/errors";
 import type { Logger } from "@wms/logging";
-import type { ServiceBinding } from "./binding.js";
+import type { ServiceBinding, UnaryHandler } from "./binding.js";
 import { CallContext } from "./context.js";
-import { observeServerCall } from "./call-telemetry.js";
+import { ServerCallTelemetry } from "./call-telemetry.js";
+import { tracingEnabled } from "@wms/telemetry";
 import { guardDeserializer, RefusedRequest } from "./request-guard.js";
 import { registerLocalServer, type LocalMethod, type LocalServerHandle } from "./in-process.js";
 import { FORWARDED_FOR, peerAddress, TrustedProxies } from "./client-address.js";
@@ -39,7 +40,8 @@ export interface RunningServer {
 
 export async function startGrpcServer(opts: ServerOptions): Promise<RunningServer> {
   const maxReceive = opts.maxReceiveMessageLength ?? 4 * 1024 * 1024;
-  const server = new Server({ "grpc.max_receive_message_length": maxReceive });
+  // Channelz (grpc-js's per-call bookkeeping for the channelz service) is off: nothing here serves it.
+  const server = new Server({ "grpc.max_receive_message_length": maxReceive, "grpc.enable_channelz": 0 });
   const serving = Object.fromEntries(opts.services.map((s) => [s.name, "SERVING" as const]));
   const health = new HealthImplementation({ "": "SERVING", ...serving });
   health.addToServer(server);
@@ -117,12 +119,25 @@ function guardedDefinition(binding: ServiceBinding): ServiceDefinition {
   return guarded;
 }
 
-/** Runs one call of a method: auth, the request guard's verdict, middleware, handler, log and telemetry. */
 /** Who called: an address over the network, or code in this process (the one-process mesh's gateway and services). */
 type Peer = { kind: "network"; address: string | undefined } | { kind: "in-process" };
 
-type MethodRunner = (request: unknown, metadata: Metadata, deadline: Date | undefined, peer: Peer) => Promise<{ ok: true; response: unknown } | { ok: false; status: Partial<StatusObject> }>;
+type Outcome = { ok: true; response: unknown } | { ok: false; status: Partial<StatusObject> };
+type MethodRunner = (request: unknown, metadata: Metadata, deadline: Date | undefined, peer: Peer) => Promise<Outcome>;
 
+/** What serving one method needs, worked out when the server starts rather than on each call. */
+interface ServedMethod {
+  /** The handler behind the middleware chain. */
+  invoke: (request: unknown, ctx: CallContext) => Promise<unknown>;
+  log: Logger;
+  telemetry: ServerCallTelemetry;
+  /** The error domain (`wms.order.v1`) of the service. */
+  domain: string;
+  verifier: TokenVerifier;
+  proxies: TrustedProxies;
+}
+
+/** Runs one call of a method: auth, the request guard's verdict, middleware, handler, log and telemetry. */
 function runners(binding: ServiceBinding, opts: ServerOptions): Map<string, MethodRunner> {
   const out = new Map<string, MethodRunner>();
   const chain = opts.middleware ?? [];
@@ -132,39 +147,50 @@ function runners(binding: ServiceBinding, opts: ServerOptions): Map<string, Meth
     const fullMethod = `${binding.name}/${method}`;
     // The wire name, `/wms.order.v1.OrderService/Checkout`, as traces, metrics and logs name the RPC.
     const path = binding.definition[method]?.path ?? `/${fullMethod}`;
-    // One child logger per method, made once: pino's child() serializes its bindings each time.
-    const log = opts.logger.child({ rpc: path });
+    const served: ServedMethod = {
+      invoke: chain.length === 0 ? handler : (request, ctx) => throughChain(chain, 0, ctx, request, handler),
+      // One child logger per method, made once: pino's child() serializes its bindings each time.
+      log: opts.logger.child({ rpc: path }),
+      telemetry: new ServerCallTelemetry(opts.name, path),
+      domain,
+      verifier: opts.verifier,
+      proxies,
+    };
     out.set(method, async (request, metadata, deadline, peer) => {
-      let outcome: Awaited<ReturnType<MethodRunner>> | undefined;
-      await observeServerCall(opts.name, path, metadata, async () => {
-        const started = performance.now();
-        try {
-          const ctx = await authenticate(metadata, deadline, opts.verifier, clientAddressOf(metadata, peer, proxies));
-          if (request instanceof RefusedRequest) throw request.error;
-          const run = (i: number): Promise<unknown> => {
-            const mw = chain[i];
-            return mw ? mw(ctx, request, () => run(i + 1)) : handler(request, ctx);
-          };
-          const response = await run(0);
-          log.info({ code: "OK", ms: elapsed(started) }, "rpc");
-          outcome = { ok: true, response };
-          return Status.OK;
-        } catch (err) {
-          const mapped = toServiceError(err, domain);
-          const code = mapped.code ?? Status.UNKNOWN;
-          // Logged once, where it arose: an unexpected failure here with its cause; a DomainError
-          // (ours, or a peer's passed on, whose cause that peer logged) as the status it is.
-          if (err instanceof DomainError) log.info({ code: Status[code], reason: err.reason, ms: elapsed(started) }, "rpc");
-          else if (OUTAGE_CODES.has(code)) log.warn({ err, code: Status[code], ms: elapsed(started) }, "rpc failed");
-          else log.error({ err, code: Status[code], ms: elapsed(started) }, "rpc failed");
-          outcome = { ok: false, status: mapped };
-          return code;
-        }
-      });
-      return outcome!;
+      const started = performance.now();
+      const answered = tracingEnabled()
+        ? await served.telemetry.traced(metadata, () => serve(served, request, metadata, deadline, peer, started))
+        : await serve(served, request, metadata, deadline, peer, started);
+      served.telemetry.record(answered.code, started);
+      return answered.outcome;
     });
   }
   return out;
+}
+
+function throughChain(chain: readonly Middleware[], i: number, ctx: CallContext, request: unknown, handler: UnaryHandler<unknown, unknown>): Promise<unknown> {
+  const mw = chain[i];
+  return mw ? mw(ctx, request, () => throughChain(chain, i + 1, ctx, request, handler)) : handler(request, ctx);
+}
+
+/** One call answered: the outcome and the status code it carries (for the span and the metrics). */
+async function serve(m: ServedMethod, request: unknown, metadata: Metadata, deadline: Date | undefined, peer: Peer, started: number): Promise<{ outcome: Outcome; code: number }> {
+  try {
+    const ctx = await authenticate(metadata, deadline, m.verifier, clientAddressOf(metadata, peer, m.proxies));
+    if (request instanceof RefusedRequest) throw request.error;
+    const response = await m.invoke(request, ctx);
+    m.log.info({ code: "OK", ms: elapsed(started) }, "rpc");
+    return { outcome: { ok: true, response }, code: Status.OK };
+  } catch (err) {
+    const mapped = toServiceError(err, m.domain);
+    const code = mapped.code ?? Status.UNKNOWN;
+    // Logged once, where it arose: an unexpected failure here with its cause; a DomainError
+    // (ours, or a peer's passed on, whose cause that peer logged) as the status it is.
+    if (err instanceof DomainError) m.log.info({ code: Status[code], reason: err.reason, ms: elapsed(started) }, "rpc");
+    else if (OUTAGE_CODES.has(code)) m.log.warn({ err, code: Status[code], ms: elapsed(started) }, "rpc failed");
+    else m.log.error({ err, code: Status[code], ms: elapsed(started) }, "rpc failed");
+    return { outcome: { ok: false, status: mapped }, code };
+  }
 }
 
 // A database, Redis or peer that is down is an outage the operator sees on the dependency's own
@@ -195,7 +221,7 @@ function inProcessMethods(definition: ServiceDefinition, run: Map<string, Method
       if (bytes.length > maxReceive) {
         return { ok: false, status: { code: Status.RESOURCE_EXHAUSTED, details: `Received message larger than max (${bytes.length} vs ${maxReceive})` } };
       }
-      const outcome = await runner(wire.requestDeserialize(bytes), metadata, deadline, { kind: "in-process" });
+      const outcome = await runner(wire.requestDeserialize(bytes), metadata, deadline, IN_PROCESS);
       if (!outcome.ok) return outcome;
       try {
         return { ok: true, bytes: wire.responseSerialize(outcome.response) };
@@ -206,6 +232,8 @@ function inProcessMethods(definition: ServiceDefinition, run: Map<string, Method
   }
   return out;
 }
+
+const IN_PROCESS: Peer = { kind: "in-process" };
 
 function deadlineOf(call: ServerUnaryCall<unknown, unknown>): Date | undefined {
   const deadline = call.getDeadline();

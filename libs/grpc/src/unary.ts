@@ -34,7 +34,11 @@ export function unaryCall<Req, Res>(client: Client, method: UnaryMethod<Req, Res
   const metadata = new Metadata();
   if (options.authorization !== undefined) metadata.set("authorization", options.authorization);
   if (options.forwardedFor !== undefined) metadata.set(FORWARDED_FOR, options.forwardedFor);
-  const invoke = () =>
+  return observeClientCall(options.caller, method.path, options.target, metadata, invoke<Req, Res>, client, method, request, metadata, options);
+}
+
+function invoke<Req, Res>(client: Client, method: UnaryMethod<Req, Res>, request: Req, metadata: Metadata, options: UnaryCallOptions): Promise<Res> {
+  return (
     callInProcess(options.target, method.path, method.requestSerialize, method.responseDeserialize, request, metadata, options.deadline) ??
     new Promise<Res>((resolve, reject) => {
       client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, request, metadata, { deadline: options.deadline }, (err: ServiceError | null, response?: Res) => {
@@ -42,6 +46,6 @@ export function unaryCall<Req, Res>(client: Client, method: UnaryMethod<Req, Res
         else if (response !== undefined) resolve(response);
         else reject(new Error(`${method.path} returned no message`));
       });
-    });
-  return observeClientCall(options.caller, method.path, options.target, metadata, invoke);
+    })
+  );
 }

@@ -77,6 +77,28 @@ function rpcLabelValues(call: RpcCallLabels) {
 export const recordRpcServerCall = (call: RpcCallLabels, seconds: number): void => rpcServerDuration.observe(rpcLabelValues(call), seconds);
 export const recordRpcClientCall = (call: RpcCallLabels, seconds: number): void => rpcClientDuration.observe(rpcLabelValues(call), seconds);
 
+/** Records one RPC's durations: `(status code, seconds)`. */
+export type RpcDurationRecorder = (code: number, seconds: number) => void;
+
+/**
+ * The recorders of one method, made once per method: each status code's series is bound on its
+ * first call, so a call does not build and hash its five labels again (half of an observation's cost).
+ */
+export const rpcServerRecorder = (service: string, rpcService: string, rpcMethod: string): RpcDurationRecorder => recorder(rpcServerDuration, service, rpcService, rpcMethod);
+export const rpcClientRecorder = (service: string, rpcService: string, rpcMethod: string): RpcDurationRecorder => recorder(rpcClientDuration, service, rpcService, rpcMethod);
+
+function recorder(histogram: Histogram<(typeof rpcLabels)[number]>, service: string, rpcService: string, rpcMethod: string): RpcDurationRecorder {
+  const byCode = new Map<number, { observe(seconds: number): void }>();
+  return (code, seconds) => {
+    let series = byCode.get(code);
+    if (!series) {
+      series = histogram.labels(rpcLabelValues({ service, rpcService, rpcMethod, code }));
+      byCode.set(code, series);
+    }
+    series.observe(seconds);
+  };
+}
+
 export function recordHttpRequest(service: string, method: string, route: string, status: number, seconds: number): void {
   httpServerDuration.observe({ service, http_request_method: method, http_route: route, http_response_status_code: status }, seconds);
 }
