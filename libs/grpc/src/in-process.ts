@@ -130,35 +130,60 @@ export function callInProcess<Req, Res>(
   made += 1;
   const served = method(bytes, metadata.clone(), deadline);
   server.inFlight.add(served);
-  void served.finally(() => server.inFlight.delete(served));
-  return new Promise<Res>((resolve, reject) => {
-    const timer = setTimeout(() => reject(callError({ code: Status.DEADLINE_EXCEEDED, details: `Deadline exceeded after ${(remaining / 1000).toFixed(3)}s` })), remaining);
-    const abort = () => {
-      clearTimeout(timer);
-      reject(callError({ code: Status.UNAVAILABLE, details: "Server shutdown" }));
-    };
-    server.aborters.add(abort);
+  return new Promise<Res>((resolve, reject) => new PendingCall(server, served, remaining, deserialize, resolve, reject));
+}
+
+/**
+ * One in-process call waiting for its answer: the first of the server's outcome, the deadline
+ * and a forced shutdown settles it. One object per call rather than a closure for each of them.
+ */
+class PendingCall<Res> {
+  private readonly timer: NodeJS.Timeout;
+  private readonly abort = (): void => this.fail(callError({ code: Status.UNAVAILABLE, details: "Server shutdown" }));
+
+  constructor(
+    private readonly server: LocalServer,
+    private readonly served: Promise<CallOutcome>,
+    remaining: number,
+    private readonly deserialize: (bytes: Buffer) => Res,
+    private readonly resolve: (response: Res) => void,
+    private readonly reject: (err: ServiceError) => void,
+  ) {
+    this.timer = setTimeout(() => this.reject(callError({ code: Status.DEADLINE_EXCEEDED, details: `Deadline exceeded after ${(remaining / 1000).toFixed(3)}s` })), remaining);
+    server.aborters.add(this.abort);
     served.then(
-      (outcome) => {
-        clearTimeout(timer);
-        server.aborters.delete(abort);
-        if (!outcome.ok) return reject(callError(outcome.status));
-        if (outcome.bytes.length > CLIENT_MAX_RECEIVE) {
-          return reject(callError({ code: Status.RESOURCE_EXHAUSTED, details: `Received message larger than max (${outcome.bytes.length} vs ${CLIENT_MAX_RECEIVE})` }));
-        }
-        try {
-          resolve(deserialize(outcome.bytes));
-        } catch (err) {
-          reject(callError({ code: Status.INTERNAL, details: `Response message parsing error: ${messageOf(err)}` }));
-        }
-      },
+      (outcome) => this.answer(outcome),
       (err: unknown) => {
-        clearTimeout(timer);
-        server.aborters.delete(abort);
-        reject(callError({ code: Status.INTERNAL, details: messageOf(err) }));
+        server.inFlight.delete(served);
+        this.fail(callError({ code: Status.INTERNAL, details: messageOf(err) }));
       },
     );
-  });
+  }
+
+  private answer(outcome: CallOutcome): void {
+    this.server.inFlight.delete(this.served);
+    this.settled();
+    if (!outcome.ok) return this.reject(callError(outcome.status));
+    if (outcome.bytes.length > CLIENT_MAX_RECEIVE) {
+      return this.reject(callError({ code: Status.RESOURCE_EXHAUSTED, details: `Received message larger than max (${outcome.bytes.length} vs ${CLIENT_MAX_RECEIVE})` }));
+    }
+    try {
+      this.resolve(this.deserialize(outcome.bytes));
+    } catch (err) {
+      this.reject(callError({ code: Status.INTERNAL, details: `Response message parsing error: ${messageOf(err)}` }));
+    }
+  }
+
+  private fail(err: ServiceError): void {
+    this.settled();
+    this.reject(err);
+  }
+
+  /** Answered, or the server is gone: no deadline to wait for, nothing to abort. */
+  private settled(): void {
+    clearTimeout(this.timer);
+    this.server.aborters.delete(this.abort);
+  }
 }
 
 function messageOf(err: unknown): string {
