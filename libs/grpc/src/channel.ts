@@ -14,8 +14,6 @@ export const channelOptions: ChannelOptions = {
   "grpc.keepalive_timeout_ms": 10_000,
   "grpc.initial_reconnect_backoff_ms": 250,
   "grpc.max_reconnect_backoff_ms": 1_000,
-  // No channelz service is served, so grpc-js's per-call channelz bookkeeping is wasted work.
-  "grpc.enable_channelz": 0,
 };
 
 /**

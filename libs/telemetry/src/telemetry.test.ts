@@ -4,7 +4,7 @@ import { createLogger } from "@wms/logging";
 import { tracesExportersFromEnv } from "./tracing.js";
 import { startTracingSdk } from "./sdk.js";
 import { startMetricsServer } from "./metrics-server.js";
-import { metricsRegistry, recordRpcServerCall, registerSweeperLag, reservationCounter } from "./metrics.js";
+import { metricsRegistry, recordRpcServerCall, registerSweeperLag, reservationCounter, rpcClientRecorder, rpcServerRecorder } from "./metrics.js";
 
 describe("tracing configuration", () => {
   it("is off unless an exporter or an OTLP endpoint is configured, and off whenever OTEL_SDK_DISABLED is true", () => {
@@ -35,6 +35,23 @@ describe("the sweeper lag gauge", () => {
     stopCaughtUp();
     stopBroken();
     expect(await lag()).toEqual({});
+  });
+});
+
+describe("per-method RPC recorders", () => {
+  it("write the same series as recordRpc*Call, one per status code", async () => {
+    const server = rpcServerRecorder("recorders", "wms.test.v1.TestService", "Get");
+    server(0, 0.004);
+    server(0, 0.2);
+    server(5, 0.001);
+    recordRpcServerCall({ service: "recorders", rpcService: "wms.test.v1.TestService", rpcMethod: "Get", code: 0 }, 3);
+    rpcClientRecorder("recorders", "wms.test.v1.TestService", "Get")(14, 0.03);
+    const text = await metricsRegistry.metrics();
+    const labels = 'service="recorders",rpc_system="grpc",rpc_service="wms.test.v1.TestService",rpc_method="Get"';
+    expect(text).toContain(`rpc_server_duration_seconds_count{${labels},rpc_grpc_status_code="0"} 3`);
+    expect(text).toContain(`rpc_server_duration_seconds_bucket{le="0.005",${labels},rpc_grpc_status_code="0"} 1`);
+    expect(text).toContain(`rpc_server_duration_seconds_count{${labels},rpc_grpc_status_code="5"} 1`);
+    expect(text).toContain(`rpc_client_duration_seconds_count{${labels},rpc_grpc_status_code="14"} 1`);
   });
 });
 
