@@ -41,7 +41,7 @@ export interface RunningServer {
 export async function startGrpcServer(opts: ServerOptions): Promise<RunningServer> {
   const maxReceive = opts.maxReceiveMessageLength ?? 4 * 1024 * 1024;
   // Channelz (grpc-js's per-call bookkeeping for the channelz service) is off: nothing here serves it.
-  const server = new Server({ "grpc.max_receive_message_length": maxReceive, "grpc.enable_channelz": 0 });
+  const server = new Server({ "grpc.max_receive_message_length": maxReceive });
   const serving = Object.fromEntries(opts.services.map((s) => [s.name, "SERVING" as const]));
   const health = new HealthImplementation({ "": "SERVING", ...serving });
   health.addToServer(server);
