@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { Agent, request } from "node:http";
 import { DomainError } from "@wms/errors";
+import { CheckoutRequest, CheckoutResponse, OrderStatus } from "@wms/proto/order";
 import { closedLoop, type LoadResult } from "./load.js";
+import { GrpcCallFailed, leanUnaryClient } from "./lean-grpc.js";
 import type { Meter } from "./meter.js";
 import type { Catalog, MeshClients } from "./seed.js";
 import type { RunningMesh } from "./topology.js";
@@ -21,24 +23,34 @@ export interface Env {
 }
 
 export const classify = (err: unknown): string =>
-  err instanceof DomainError ? err.reason : err instanceof Error ? err.message.slice(0, 80) : String(err).slice(0, 80);
+  err instanceof DomainError ? err.reason : err instanceof GrpcCallFailed ? `gRPC ${err.code}: ${err.grpcMessage.slice(0, 60)}` : err instanceof Error ? err.message.slice(0, 80) : String(err).slice(0, 80);
 
-/** Our checkouts, one unit each, spread uniformly over `skus` (one SKU: the flash sale). */
-export function checkoutLoad(env: Env, w: Window, skus: string[]): Promise<LoadResult> {
-  const tokens = env.catalog.buyerTokens;
-  return closedLoop({
-    ...w,
-    meter: env.meter,
-    processes: env.mesh.processes,
-    classify,
-    call: async (worker) => {
-      const productId = skus.length === 1 ? skus[0]! : skus[Math.floor(Math.random() * skus.length)]!;
-      await env.clients.order.checkout(
-        { items: [{ productId, quantity: 1 }], idempotencyKey: randomUUID() },
-        { bearerToken: tokens[worker % tokens.length]! },
-      );
-    },
-  });
+const CHECKOUT = "/wms.order.v1.OrderService/Checkout";
+
+/**
+ * Our checkouts, one unit each, spread uniformly over `skus` (one SKU: the flash sale), each with
+ * a fresh idempotency key and a buyer's token, over gRPC to OrderService.Checkout with a lean
+ * client (lean-grpc.ts), as pgbench is a lean client of PostgreSQL.
+ */
+export async function checkoutLoad(env: Env, w: Window, skus: string[]): Promise<LoadResult> {
+  const tokens = env.catalog.buyerTokens.map((t) => `Bearer ${t}`);
+  const client = leanUnaryClient(env.mesh.addresses.order);
+  try {
+    return await closedLoop({
+      ...w,
+      meter: env.meter,
+      processes: env.mesh.processes,
+      classify,
+      call: async (worker) => {
+        const productId = skus.length === 1 ? skus[0]! : skus[Math.floor(Math.random() * skus.length)]!;
+        const request = CheckoutRequest.encode({ items: [{ productId, quantity: 1 }], idempotencyKey: randomUUID() }).finish();
+        const answer = CheckoutResponse.decode(await client.call(CHECKOUT, request, { authorization: tokens[worker % tokens.length]! }));
+        if (answer.order?.status !== OrderStatus.ORDER_STATUS_PENDING_PAYMENT) throw new Error(`checkout answered an order in status ${answer.order?.status}`);
+      },
+    });
+  } finally {
+    client.close();
+  }
 }
 
 /** GetProduct over REST through the gateway, then the same RPC over gRPC, same concurrency. */
