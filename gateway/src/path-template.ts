@@ -56,19 +56,23 @@ export function parsePathTemplate(source: string): PathTemplate {
  */
 export function matchPathTemplate(template: PathTemplate, path: string): Record<string, string> | undefined {
   if (!path.startsWith("/")) return undefined;
-  const raw = path.slice(1).split("/");
-  if (raw.length !== template.segments.length) return undefined;
+  return matchSegments(template, path.slice(1).split("/"));
+}
+
+/** The same, on a path already split at its slashes (its leading one removed). */
+export function matchSegments(template: PathTemplate, segments: readonly string[]): Record<string, string> | undefined {
+  if (segments.length !== template.segments.length) return undefined;
+  let last = segments[segments.length - 1] ?? "";
   if (template.verb !== undefined) {
     // The verb is split off before decoding, so an escaped colon (%3A) inside an id stays data.
     const suffix = `:${template.verb}`;
-    const last = raw[raw.length - 1] ?? "";
     if (!last.endsWith(suffix)) return undefined;
-    raw[raw.length - 1] = last.slice(0, -suffix.length);
+    last = last.slice(0, -suffix.length);
   }
   const params: Record<string, string> = {};
-  for (let i = 0; i < raw.length; i++) {
+  for (let i = 0; i < segments.length; i++) {
     const segment = template.segments[i];
-    const value = decodeSegment(raw[i] ?? "");
+    const value = decodeSegment(i === segments.length - 1 ? last : (segments[i] ?? ""));
     if (segment === undefined || value === undefined) return undefined;
     if (segment.kind === "literal") {
       if (value !== segment.value) return undefined;
@@ -81,6 +85,7 @@ export function matchPathTemplate(template: PathTemplate, path: string): Record<
 }
 
 function decodeSegment(raw: string): string | undefined {
+  if (!raw.includes("%")) return raw;
   try {
     return decodeURIComponent(raw);
   } catch {

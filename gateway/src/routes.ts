@@ -1,6 +1,6 @@
 import { getOption, hasOption, type DescExtension, type DescMethod, type FileRegistry } from "@bufbuild/protobuf";
 import { fullServiceNames, serviceNames, type ServiceName } from "@wms/proto/services";
-import { matchPathTemplate, parsePathTemplate, specificity, type PathTemplate } from "./path-template.js";
+import { matchSegments, parsePathTemplate, specificity, type PathTemplate } from "./path-template.js";
 import { resolveFieldPath, urlSettableLeaf } from "./request-message.js";
 
 export type UpstreamName = ServiceName;
@@ -86,9 +86,11 @@ export type RouteMatch =
 
 /** The route for a request; a path served under other HTTP methods is a 405, not a 404. */
 export function findRoute(routes: Route[], httpMethod: string, path: string): RouteMatch {
+  if (!path.startsWith("/")) return { kind: "not-found" };
+  const segments = path.slice(1).split("/"); // once per request, not once per route
   const allowed = new Set<string>();
   for (const route of routes) {
-    const params = matchPathTemplate(route.template, path);
+    const params = matchSegments(route.template, segments);
     if (!params) continue;
     if (route.httpMethod === httpMethod) return { kind: "found", route, params };
     allowed.add(route.httpMethod);

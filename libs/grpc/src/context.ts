@@ -8,15 +8,25 @@ const accessTokenMissing = () => errors.unauthenticated("ACCESS_TOKEN_MISSING", 
 
 /** What a handler knows about its call besides the request: who, and until when. */
 export class CallContext {
+  private address: string | undefined | (() => string | undefined);
+
   constructor(
     readonly principal: Principal | undefined,
     readonly deadline: Date | undefined,
-    /**
-     * The end client's IP address: the gateway's `x-forwarded-for` when the caller is a trusted
-     * proxy (TRUSTED_PROXIES), the caller's own address otherwise (login throttling keys on it).
-     */
-    readonly clientAddress?: string,
-  ) {}
+    /** The client's address, or how to find it when asked (only login throttling asks). */
+    clientAddress?: string | (() => string | undefined),
+  ) {
+    this.address = clientAddress;
+  }
+
+  /**
+   * The end client's IP address: the gateway's `x-forwarded-for` when the caller is a trusted
+   * proxy (TRUSTED_PROXIES), the caller's own address otherwise (login throttling keys on it).
+   */
+  get clientAddress(): string | undefined {
+    if (typeof this.address === "function") this.address = this.address();
+    return this.address;
+  }
 
   /** The calling end user; UNAUTHENTICATED without one. Services are refused: they call internal RPCs. */
   requireUser(role?: UserRole): UserPrincipal {

@@ -176,7 +176,7 @@ function throughChain(chain: readonly Middleware[], i: number, ctx: CallContext,
 /** One call answered: the outcome and the status code it carries (for the span and the metrics). */
 async function serve(m: ServedMethod, request: unknown, metadata: Metadata, deadline: Date | undefined, peer: Peer, started: number): Promise<{ outcome: Outcome; code: number }> {
   try {
-    const ctx = await authenticate(metadata, deadline, m.verifier, clientAddressOf(metadata, peer, m.proxies));
+    const ctx = await authenticate(metadata, deadline, m.verifier, () => clientAddressOf(metadata, peer, m.proxies));
     if (request instanceof RefusedRequest) throw request.error;
     const response = await m.invoke(request, ctx);
     m.log.info({ code: "OK", ms: elapsed(started) }, "rpc");
@@ -250,7 +250,7 @@ function clientAddressOf(metadata: Metadata, peer: Peer, proxies: TrustedProxies
   return peer.kind === "in-process" ? proxies.forwardedClient(forwarded) : proxies.clientAddress(peer.address, forwarded);
 }
 
-async function authenticate(metadata: Metadata, deadline: Date | undefined, verifier: TokenVerifier, clientAddress: string | undefined): Promise<CallContext> {
+async function authenticate(metadata: Metadata, deadline: Date | undefined, verifier: TokenVerifier, clientAddress: () => string | undefined): Promise<CallContext> {
   const header = metadata.get("authorization")[0];
   let principal;
   if (header !== undefined) {
