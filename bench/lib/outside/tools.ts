@@ -25,11 +25,11 @@ export function installCommand(missing: readonly Tool[]): string {
 export function toolVersion(tool: Tool): string {
   try {
     const out = execFileSync(tool, tool === "wrk" ? ["-v"] : ["--version"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-    return out.split("\n")[0]!.trim();
+    return out.split("\n")[0]!.replace(/ Copyright.*/, "").trim();
   } catch (err) {
     // wrk -v prints its version, then its usage, and exits 1.
     const out = String((err as { stdout?: string }).stdout ?? "");
-    return out.split("\n")[0]?.trim() || "unknown";
+    return out.split("\n")[0]?.replace(/ Copyright.*/, "").trim() || "unknown";
   }
 }
 
