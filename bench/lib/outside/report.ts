@@ -54,6 +54,6 @@ export function printOutsideTable(
   console.log("");
   for (const [name, s] of Object.entries(results)) console.log(`${name}: ${s.tool} (${o.tools[s.tool]}), ${s.shape}; the tool itself reported ${n(s.tool_reported_per_s, 0)}/s`);
   console.log(`oversold: ${o.oversold}; ledger = levels, orders = units reserved, every run's successes = orders made: ${o.invariants.ok ? "yes" : "NO"}`);
-  console.log("baseline = pgbench -c 64 -j 2 -M prepared, one UPDATE + one INSERT per transaction (hot_sku: 1 row, spread: 200 rows);" +
+  console.log(`baseline = pgbench -c ${o.configuration.concurrency} -j 2 -M prepared, one UPDATE + one INSERT per transaction (hot_sku: 1 row, spread: 200 rows);` +
     "\nours = responses the tool counted as successes AND the database holds as orders, per second of the tool's run; PG CPU = the bench database's backends.");
 }
