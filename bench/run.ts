@@ -88,7 +88,7 @@ async function main(o: MeshBenchOptions): Promise<number> {
         log(`  ours ${pair.ours.per_s}/s vs pgbench ${pair.baseline.per_s}/s; CPU ms/checkout mesh ${pair.ours.cpu_ms_per_op.mesh}, PostgreSQL ${pair.ours.cpu_ms_per_op.pg}`);
       }
       if (o.only.includes("gateway")) {
-        log(`round ${r}/${o.rounds} gateway: GetProduct over REST, then over gRPC, ${o.concurrency} concurrent`);
+        log(`round ${r}/${o.rounds} gateway: GetProduct over REST and over gRPC in half windows REST, gRPC, gRPC, REST, ${o.concurrency} concurrent`);
         const { rest, grpc } = await gatewayRound(env, w);
         gatewayRounds.push({ rest: loadFigures(rest), grpc: loadFigures(grpc) });
       }

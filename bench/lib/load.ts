@@ -76,3 +76,26 @@ export async function closedLoop(o: LoadOptions): Promise<LoadResult> {
   await Promise.all(workers);
   return { ok: latencies.length, failures, latencies, cpu: Meter.between(before, after), rssMax, okTotal, failedTotal };
 }
+
+/** Two windows of the same workload as one: operations, latencies and CPU added up. */
+export function mergeLoads(a: LoadResult, b: LoadResult): LoadResult {
+  const failures = { ...a.failures };
+  for (const [reason, n] of Object.entries(b.failures)) failures[reason] = (failures[reason] ?? 0) + n;
+  const rssMax = { ...a.rssMax };
+  for (const [name, bytes] of Object.entries(b.rssMax)) rssMax[name] = Math.max(rssMax[name] ?? 0, bytes);
+  return {
+    ok: a.ok + b.ok,
+    failures,
+    latencies: [...a.latencies, ...b.latencies],
+    cpu: {
+      wallMs: a.cpu.wallMs + b.cpu.wallMs,
+      meshMs: a.cpu.meshMs + b.cpu.meshMs,
+      pgDatabaseMs: a.cpu.pgDatabaseMs + b.cpu.pgDatabaseMs,
+      pgClusterMs: a.cpu.pgClusterMs + b.cpu.pgClusterMs,
+      clientMs: a.cpu.clientMs + b.cpu.clientMs,
+    },
+    rssMax,
+    okTotal: a.okTotal + b.okTotal,
+    failedTotal: a.failedTotal + b.failedTotal,
+  };
+}

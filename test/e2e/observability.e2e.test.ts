@@ -57,7 +57,11 @@ describe.each(["true", "false"])("observability of a checkout (PostgreSQL + Redi
       const root = receiver.spans.find((s) => s.service === "gateway" && s.name === "POST /v1/orders");
       const trace = root ? receiver.spans.filter((s) => s.traceId === root.traceId) : [];
       const services = new Set(trace.map((s) => s.service));
-      if (["gateway", "order", "warehouse"].every((name) => services.has(name)) && trace.some((s) => s.name === "wms.warehouse.v1.WarehouseService/ReserveStock" && s.kind === SERVER)) return trace;
+      // Spans arrive as they end, parents after their children: the trace is whole once every
+      // parent named has arrived too.
+      const ids = new Set(trace.map((s) => s.spanId));
+      const whole = trace.every((s) => s.parentSpanId === "" || ids.has(s.parentSpanId));
+      if (whole && ["gateway", "order", "warehouse"].every((name) => services.has(name)) && trace.some((s) => s.name === "wms.warehouse.v1.WarehouseService/ReserveStock" && s.kind === SERVER)) return trace;
       if (Date.now() > until) throw new Error(`no complete checkout trace; spans received:\n${receiver.spans.map((s) => `${s.service} ${s.name}`).join("\n")}`);
       await new Promise((r) => setTimeout(r, 100));
     }
