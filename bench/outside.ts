@@ -3,13 +3,11 @@
  * generators that are not part of this repository (h2load over gRPC, wrk over REST), each
  * beside the same pgbench baseline taken in the same run. See bench/README.md.
  */
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { createTestDatabase } from "@wms/testing";
 import { checkLevels, reservedUnits } from "./lib/invariants.js";
-import { Meter } from "./lib/meter.js";
+import { benchWorkspace, cleanupList, machineFacts } from "./lib/run-support.js";
 import { h2loadLoad, wrkLoad, type OutsideLoad } from "./lib/outside/loads.js";
 import { measureLoad, type OutsideFigures } from "./lib/outside/measure.js";
 import { parseOutsideOptions, type OutsideOptions, type OutsideWorkload } from "./lib/outside/options.js";
@@ -30,17 +28,11 @@ async function main(o: OutsideOptions): Promise<number> {
   const logDir = resolve(REPO, "bench/results/outside");
   mkdirSync(logDir, { recursive: true });
   writeFileSync(join(logDir, "mesh.log"), "");
-  const database = await createTestDatabase("bench_outside");
-  if (!o.keepDb) cleanups.push(database.drop);
-  else log(`keeping the database: ${database.url}`);
-  const dir = mkdtempSync(join(tmpdir(), "wms-bench-outside-"));
-  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
   let mesh: RunningMesh | undefined;
-  const meter = await Meter.open(database.url, () => mesh?.processes.map((p) => p.pid) ?? []);
-  cleanups.unshift(() => meter.close());
-  const outcomes = OutcomeReader.open(database.url);
-  cleanups.unshift(() => outcomes.close());
-  await createBaselineTables(database.url, SPREAD_SKUS);
+  const { databaseUrl, dir: dir, meter } = await benchWorkspace({ name: "bench_outside", keepDb: o.keepDb, cleanups, log, meshPids: () => mesh?.processes.map((p) => p.pid) ?? [] });
+  const outcomes = OutcomeReader.open(databaseUrl);
+  cleanups.first(() => outcomes.close());
+  await createBaselineTables(databaseUrl, SPREAD_SKUS);
 
   const w = { concurrency: o.concurrency, warmupMs: o.warmupMs, durationMs: o.durationMs };
   const baselines = new Map(o.only.map((n) => [n, [] as BaselineFigures[]]));
@@ -54,10 +46,10 @@ async function main(o: OutsideOptions): Promise<number> {
     for (const name of o.only) {
       const rows = name === "hot_sku" ? 1 : SPREAD_SKUS;
       log(`round ${r}/${o.rounds} ${name}: pgbench -c ${o.concurrency} on ${rows} row(s)`);
-      baselines.get(name)!.push(baselineFigures(await runPgbench({ databaseUrl: database.url, rows, ...w, meter })));
+      baselines.get(name)!.push(baselineFigures(await runPgbench({ databaseUrl: databaseUrl, rows, ...w, meter })));
     }
     log(`round ${r}/${o.rounds}: starting the mesh (one-process)`);
-    mesh = await configurations["one-process"]!({ databaseUrl: database.url, redisUrls: o.redisUrls, logDir, dataDir: dir, env: { LOG_LEVEL: "info" } });
+    mesh = await configurations["one-process"]!({ databaseUrl: databaseUrl, redisUrls: o.redisUrls, logDir, dataDir: dir, env: { LOG_LEVEL: "info" } });
     const running = mesh;
     try {
       if (!catalog) {
@@ -86,11 +78,11 @@ async function main(o: OutsideOptions): Promise<number> {
   const problems: string[] = [];
   const finalOrders = await outcomes.read([]);
   let reserved = 0;
-  for (const sku of [catalog!.products.hot, ...catalog!.products.spread]) reserved += (await reservedUnits(database.url, sku)).reserved;
+  for (const sku of [catalog!.products.hot, ...catalog!.products.spread]) reserved += (await reservedUnits(databaseUrl, sku)).reserved;
   const ordersHeld = finalOrders.orders.PENDING_PAYMENT ?? 0;
   if (reserved !== ordersHeld) problems.push(`${ordersHeld} orders hold stock but ${reserved} units are reserved`);
   log("checking every level against its ledger and its held reservations");
-  const levels = await checkLevels(database.url);
+  const levels = await checkLevels(databaseUrl);
   problems.push(...levels.problems);
   for (const { runs } of figures.values()) for (const f of runs) problems.push(...f.verification.problems.map((p) => `${f.load}: ${p}`));
   const oversold = levels.overReserved + Math.max(0, ordersHeld - reserved);
@@ -100,7 +92,7 @@ async function main(o: OutsideOptions): Promise<number> {
     when: new Date().toISOString(),
     command: `npm run bench:outside --${process.argv.slice(2).map((a) => ` ${a}`).join("")}`,
     quick: o.quick,
-    machine: { ...machine(), load_average_at_start: loadAtStart },
+    machine: { ...machineFacts(), load_average_at_start: loadAtStart },
     tools: Object.fromEntries(o.tools.map((t) => [t, toolVersion(t)])),
     configuration: { name: "one-process", concurrency: o.concurrency, warmup_s: o.warmupMs / 1000, window_s: o.durationMs / 1000, rounds: o.rounds },
     oversold,
@@ -136,31 +128,8 @@ function loads(o: OutsideOptions, catalog: Catalog, mesh: RunningMesh, dir: stri
 }
 
 /** Stops the mesh, closes connections and drops the database: at the end, on failure and on Ctrl-C. */
-const cleanups: Array<() => Promise<void>> = [];
-let cleaning: Promise<void> | undefined;
-const cleanup = () =>
-  (cleaning ??= (async () => {
-    for (const c of cleanups) await c().catch((err: Error) => log(`cleanup: ${err.message}`));
-  })());
-
-function machine() {
-  const run = (cmd: string, args: string[]) => {
-    try {
-      return execFileSync(cmd, args, { encoding: "utf8" }).trim();
-    } catch {
-      return "unknown";
-    }
-  };
-  return {
-    cpu: cpus()[0]?.model ?? "unknown",
-    cores: cpus().length,
-    memory_gb: Math.round(totalmem() / 2 ** 30),
-    load_average_at_end: loadavg().map((l) => Math.round(l * 100) / 100),
-    node: process.version,
-    postgres: run("pgbench", ["--version"]).replace(/^pgbench \(PostgreSQL\) /, ""),
-    git_commit: run("git", ["-C", REPO, "rev-parse", "--short", "HEAD"]),
-  };
-}
+const cleanups = cleanupList(log);
+const cleanup = cleanups.run;
 
 let options: OutsideOptions;
 try {

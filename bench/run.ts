@@ -2,13 +2,10 @@
  * `npm run bench [-- --quick]`: the whole mesh under load, each figure beside a baseline taken in
  * the same run on the same database. See bench/README.md for what is measured and how.
  */
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { createTestDatabase } from "@wms/testing";
 import { checkLevels, reservedUnits } from "./lib/invariants.js";
-import { Meter } from "./lib/meter.js";
+import { benchWorkspace, cleanupList, machineFacts } from "./lib/run-support.js";
 import { parseBenchOptions, type MeshBenchOptions } from "./lib/options.js";
 import { createBaselineTables, runPgbench } from "./lib/pgbench.js";
 import { baselineFigures, checkoutSummary, cpuPerOp, gatewaySummary, loadFigures, type BaselineFigures, type LoadFigures } from "./lib/report.js";
@@ -28,15 +25,9 @@ async function main(o: MeshBenchOptions): Promise<number> {
   const outDir = resolve(REPO, dirname(o.out));
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, "mesh.log"), "");
-  const database = await createTestDatabase("bench");
-  if (!o.keepDb) cleanups.push(database.drop);
-  else log(`keeping the database: ${database.url}`);
-  const dataDir = mkdtempSync(join(tmpdir(), "wms-bench-"));
-  cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
   let mesh: RunningMesh | undefined;
-  const meter = await Meter.open(database.url, () => mesh?.processes.map((p) => p.pid) ?? []);
-  cleanups.unshift(() => meter.close());
-  await createBaselineTables(database.url, SPREAD_SKUS);
+  const { databaseUrl, dir: dataDir, meter } = await benchWorkspace({ name: "bench", keepDb: o.keepDb, cleanups, log, meshPids: () => mesh?.processes.map((p) => p.pid) ?? [] });
+  await createBaselineTables(databaseUrl, SPREAD_SKUS);
 
   const w = { concurrency: o.concurrency, warmupMs: o.warmupMs, durationMs: o.durationMs };
   const checkoutWorkloads = (["hot_sku", "spread"] as const).filter((n) => o.only.includes(n));
@@ -57,11 +48,11 @@ async function main(o: MeshBenchOptions): Promise<number> {
     for (const name of checkoutWorkloads) {
       const rows = name === "hot_sku" ? 1 : SPREAD_SKUS;
       log(`round ${r}/${o.rounds} ${name}: pgbench -c ${o.concurrency} on ${rows} row(s)`);
-      baselines.set(name, baselineFigures(await runPgbench({ databaseUrl: database.url, rows, ...w, meter })));
+      baselines.set(name, baselineFigures(await runPgbench({ databaseUrl: databaseUrl, rows, ...w, meter })));
     }
     log(`round ${r}/${o.rounds}: starting the mesh (${o.config})`);
     mesh = await configurations[o.config]!({
-      databaseUrl: database.url,
+      databaseUrl: databaseUrl,
       redisUrls: o.redisUrls,
       logDir: outDir,
       dataDir,
@@ -75,7 +66,7 @@ async function main(o: MeshBenchOptions): Promise<number> {
         log("seeding through the API: a seller, a warehouse, products with stock, buyers");
         catalog = await seedCatalog(clients, { spreadSkus: SPREAD_SKUS, buyers: 16, sellOutStock: SELL_OUT_STOCK, sweepStock: o.sweepRows });
       }
-      const env: Env = { clients, catalog, mesh: running, meter, databaseUrl: database.url };
+      const env: Env = { clients, catalog, mesh: running, meter, databaseUrl: databaseUrl };
       for (const name of checkoutWorkloads) {
         log(`round ${r}/${o.rounds} ${name}: ${o.concurrency} concurrent checkouts`);
         const ours = await checkoutLoad(env, w, name === "hot_sku" ? [catalog.products.hot] : catalog.products.spread);
@@ -95,7 +86,7 @@ async function main(o: MeshBenchOptions): Promise<number> {
       if (r === o.rounds && o.only.includes("hot_sku")) {
         log(`sell-out: ${SELL_OUT_STOCK * 2} checkouts, ${o.concurrency} at a time, on ${SELL_OUT_STOCK} units`);
         const s = await sellOut(env, SELL_OUT_STOCK, SELL_OUT_STOCK * 2, o.concurrency);
-        const level = await reservedUnits(database.url, catalog.products.sellOut);
+        const level = await reservedUnits(databaseUrl, catalog.products.sellOut);
         const over = Math.max(0, s.sold - s.stock) + Math.max(0, level.reserved - level.onHand);
         oversold += over;
         // A call that failed otherwise (a deadline on a crowded machine) may or may not hold its
@@ -108,7 +99,7 @@ async function main(o: MeshBenchOptions): Promise<number> {
       }
       if (r === o.rounds && o.only.includes("sweeper")) {
         log(`sweeper: ${o.sweepRows} expired reservations seeded in one transaction; waiting for the mesh's sweeper`);
-        const s = await runSweeper({ databaseUrl: database.url, rows: o.sweepRows, warehouseId: catalog.warehouseId, productId: catalog.products.sweep, meter, timeoutMs: 600_000 });
+        const s = await runSweeper({ databaseUrl: databaseUrl, rows: o.sweepRows, warehouseId: catalog.warehouseId, productId: catalog.products.sweep, meter, timeoutMs: 600_000 });
         results.sweeper = {
           rows: s.rows,
           seconds: Math.round(s.seconds * 100) / 100,
@@ -128,7 +119,7 @@ async function main(o: MeshBenchOptions): Promise<number> {
     // Every successful checkout holds exactly one unit: the levels must say so, no more, no less.
     const skus = name === "hot_sku" ? [catalog!.products.hot] : catalog!.products.spread;
     let reserved = 0;
-    for (const sku of skus) reserved += (await reservedUnits(database.url, sku)).reserved;
+    for (const sku of skus) reserved += (await reservedUnits(databaseUrl, sku)).reserved;
     const t = totals.get(name)!;
     if (t.failed === 0 && reserved !== t.ok) violations.push(`${name}: ${t.ok} checkouts succeeded but ${reserved} units are reserved`);
     oversold += Math.max(0, t.ok - reserved);
@@ -137,7 +128,7 @@ async function main(o: MeshBenchOptions): Promise<number> {
   if (gatewayRounds.length > 0) results.gateway = gatewaySummary(gatewayRounds);
 
   log("checking every level against its ledger and its held reservations");
-  const levels = await checkLevels(database.url);
+  const levels = await checkLevels(databaseUrl);
   oversold += levels.overReserved;
   violations.push(...levels.problems);
 
@@ -145,7 +136,7 @@ async function main(o: MeshBenchOptions): Promise<number> {
     when: new Date().toISOString(),
     command: `npm run bench --${process.argv.slice(2).map((a) => ` ${a}`).join("")}`,
     quick: o.quick,
-    machine: machine(),
+    machine: machineFacts(),
     configuration: { name: o.config, processes: commands.length, commands, concurrency: o.concurrency, warmup_s: o.warmupMs / 1000, window_s: o.durationMs / 1000, rounds: o.rounds },
     oversold,
     invariants: { ok: violations.length === 0, violations },
@@ -163,32 +154,8 @@ async function main(o: MeshBenchOptions): Promise<number> {
 }
 
 /** Stops the mesh, closes connections and drops the database: at the end, on failure and on Ctrl-C. */
-const cleanups: Array<() => Promise<void>> = [];
-let cleaning: Promise<void> | undefined;
-const cleanup = () =>
-  (cleaning ??= (async () => {
-    for (const c of cleanups) await c().catch((err: Error) => log(`cleanup: ${err.message}`));
-  })());
-
-function machine() {
-  const run = (cmd: string, args: string[]) => {
-    try {
-      return execFileSync(cmd, args, { encoding: "utf8" }).trim();
-    } catch {
-      return "unknown";
-    }
-  };
-  return {
-    cpu: cpus()[0]?.model ?? "unknown",
-    cores: cpus().length,
-    memory_gb: Math.round(totalmem() / 2 ** 30),
-    load_average_at_end: loadavg().map((l) => Math.round(l * 100) / 100),
-    node: process.version,
-    postgres: run("pgbench", ["--version"]).replace(/^pgbench \(PostgreSQL\) /, ""),
-    redis: run("redis-server", ["--version"]).split(" ")[2]?.replace("v=", "") ?? "unknown",
-    git_commit: run("git", ["-C", REPO, "rev-parse", "--short", "HEAD"]),
-  };
-}
+const cleanups = cleanupList(log);
+const cleanup = cleanups.run;
 
 let options: MeshBenchOptions;
 try {
