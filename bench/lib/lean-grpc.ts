@@ -11,19 +11,26 @@ export class GrpcCallFailed extends Error {
 }
 
 /**
- * A load generator's unary gRPC client: one HTTP/2 connection, one stream per call, the request
+ * A load generator's unary gRPC client: one HTTP/2 connection per address, one stream per call, the request
  * framed by hand (1 byte uncompressed, 4 bytes length, the message), the answer's status read
  * from its trailers (or headers, for a trailers-only answer). It does only what h2load or ghz do,
  * so it takes a fraction of a full client's CPU (grpc-js builds interceptors, metadata, status
  * objects and timers per call) from the cores the mesh and PostgreSQL share with it, as pgbench
  * takes little from them on the baseline's side.
  */
-export function leanUnaryClient(address: string): { call(path: string, message: Uint8Array, headers: Record<string, string>): Promise<Buffer>; close(): void } {
-  let session: ClientHttp2Session | undefined;
+export function leanUnaryClient(addresses: string): { call(path: string, message: Uint8Array, headers: Record<string, string>): Promise<Buffer>; close(): void } {
+  // A service's replicas come comma-separated (the multi-process mesh): calls go round robin, as
+  // the mesh's own clients balance them.
+  const targets = addresses.split(",").map((a) => a.trim());
+  const sessions: Array<ClientHttp2Session | undefined> = targets.map(() => undefined);
+  let next = 0;
   const open = (): ClientHttp2Session => {
+    const i = next++ % targets.length;
+    let session = sessions[i];
     if (!session || session.closed || session.destroyed) {
-      session = connect(`http://${address}`);
+      session = connect(`http://${targets[i]}`);
       session.on("error", () => undefined); // each stream reports its own failure
+      sessions[i] = session;
     }
     return session;
   };
@@ -52,6 +59,6 @@ export function leanUnaryClient(address: string): { call(path: string, message: 
         stream.end(frame);
       });
     },
-    close: () => session?.close(),
+    close: () => sessions.forEach((s) => s?.close()),
   };
 }
