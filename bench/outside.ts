@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { checkLevels, reservedUnits } from "./lib/invariants.js";
-import { benchWorkspace, cleanupList, machineFacts } from "./lib/run-support.js";
+import { benchWorkspace, cleanupList, machineFacts, runToExit } from "./lib/run-support.js";
 import { h2loadLoad, wrkLoad, type OutsideLoad } from "./lib/outside/loads.js";
 import { measureLoad, type OutsideFigures } from "./lib/outside/measure.js";
 import { parseOutsideOptions, type OutsideOptions, type OutsideWorkload } from "./lib/outside/options.js";
@@ -143,16 +143,4 @@ if (missing.length > 0) {
   process.stderr.write(`bench:outside needs ${missing.join(" and ")}, not installed here. Install with:\n  ${installCommand(missing)}\n`);
   process.exit(2);
 }
-let interrupted = false;
-process.on("SIGINT", () => {
-  if (interrupted) return;
-  interrupted = true;
-  log("interrupted: stopping the mesh and dropping the database");
-  void cleanup().finally(() => process.exit(130));
-});
-const code = await main(options).catch((err: unknown) => {
-  if (!interrupted) log(`bench:outside failed: ${(err as Error).stack ?? String(err)}`);
-  return 1;
-});
-await cleanup();
-process.exit(interrupted ? 130 : code);
+await runToExit("bench:outside", () => main(options), cleanup, log);

@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { checkLevels, reservedUnits } from "./lib/invariants.js";
-import { benchWorkspace, cleanupList, machineFacts } from "./lib/run-support.js";
+import { benchWorkspace, cleanupList, machineFacts, runToExit } from "./lib/run-support.js";
 import { parseBenchOptions, type MeshBenchOptions } from "./lib/options.js";
 import { createBaselineTables, runPgbench } from "./lib/pgbench.js";
 import { baselineFigures, checkoutSummary, cpuPerOp, gatewaySummary, loadFigures, type BaselineFigures, type LoadFigures } from "./lib/report.js";
@@ -164,17 +164,4 @@ try {
   process.stderr.write(`${(err as Error).message}\n`);
   process.exit(2);
 }
-// `on`, not `once`: tsx relays a second SIGINT, which must not kill the process mid-cleanup.
-let interrupted = false;
-process.on("SIGINT", () => {
-  if (interrupted) return;
-  interrupted = true;
-  log("interrupted: stopping the mesh and dropping the database");
-  void cleanup().finally(() => process.exit(130));
-});
-const code = await main(options).catch((err: unknown) => {
-  if (!interrupted) log(`bench failed: ${(err as Error).stack ?? String(err)}`);
-  return 1;
-});
-await cleanup();
-process.exit(interrupted ? 130 : code);
+await runToExit("bench", () => main(options), cleanup, log);

@@ -63,3 +63,23 @@ export async function benchWorkspace(o: {
   o.cleanups.first(() => meter.close());
   return { databaseUrl: database.url, dir, meter };
 }
+
+/**
+ * Runs a bench's `main` and exits with its code, cleaning up first; Ctrl-C cleans up and exits
+ * 130. `on`, not `once`: tsx relays a second SIGINT, which must not kill the process mid-cleanup.
+ */
+export async function runToExit(name: string, main: () => Promise<number>, cleanup: () => Promise<void>, log: (line: string) => void): Promise<never> {
+  let interrupted = false;
+  process.on("SIGINT", () => {
+    if (interrupted) return;
+    interrupted = true;
+    log("interrupted: stopping the mesh and dropping the database");
+    void cleanup().finally(() => process.exit(130));
+  });
+  const code = await main().catch((err: unknown) => {
+    if (!interrupted) log(`${name} failed: ${(err as Error).stack ?? String(err)}`);
+    return 1;
+  });
+  await cleanup();
+  return process.exit(interrupted ? 130 : code);
+}

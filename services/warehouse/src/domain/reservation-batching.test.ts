@@ -4,7 +4,7 @@ import { errors } from "@wms/errors";
 import type { LockManager } from "@wms/locks";
 import { rejection } from "@wms/testing";
 import { assertLedgerMatchesLevels, openTestDatabase, sellerWorld, testDomain } from "../testing/fixtures.js";
-import { countedReservations, gatedLocks, queued } from "../testing/batching.js";
+import { countedReservations, gatedLocks, pausedAfterPlanning, queued } from "../testing/batching.js";
 import type { Reservation } from "./reservation-model.js";
 
 // Reservations queued in one process are served in batches: one read and one all-or-nothing
@@ -175,18 +175,7 @@ describe("batched reservations", () => {
   it("falls back to one by one when units went to another process after the batch was planned", async () => {
     const base = testDomain(database.db);
     const w = await sellerWorld(base.domain, base.catalog, [10]);
-    const { locks, open } = gatedLocks();
-    let planned!: () => void;
-    let resume!: () => void;
-    const batchPlanned = new Promise<void>((r) => (planned = r));
-    const gate = new Promise<void>((r) => (resume = r));
-    const { reservations, stats } = countedReservations(database.db, base.clock, {
-      locks,
-      afterAllocate: async () => {
-        planned();
-        await gate;
-      },
-    });
+    const { reservations, stats, open, planned: batchPlanned, resume } = pausedAfterPlanning(database.db, base.clock);
     const expireTime = new Date(base.clock.ms + 60_000);
     const runs = [];
     for (let i = 0; i < 4; i++) {
@@ -211,18 +200,7 @@ describe("batched reservations", () => {
   it("writes nothing of a batch when one of its ids was reserved by another process after planning, then serves each alone", async () => {
     const base = testDomain(database.db);
     const w = await sellerWorld(base.domain, base.catalog, [10]);
-    const { locks, open } = gatedLocks();
-    let planned!: () => void;
-    let resume!: () => void;
-    const batchPlanned = new Promise<void>((r) => (planned = r));
-    const gate = new Promise<void>((r) => (resume = r));
-    const { reservations, stats } = countedReservations(database.db, base.clock, {
-      locks,
-      afterAllocate: async () => {
-        planned();
-        await gate;
-      },
-    });
+    const { reservations, stats, open, planned: batchPlanned, resume } = pausedAfterPlanning(database.db, base.clock);
     const expireTime = new Date(base.clock.ms + 60_000);
     const ids = [newId(), newId(), newId()];
     const runs = [];

@@ -59,3 +59,23 @@ export async function queued(stats: RepoStats, count: number): Promise<void> {
   while (stats.queued < count) await new Promise((r) => setTimeout(r, 2));
   await new Promise((r) => setImmediate(r));
 }
+
+/**
+ * A reservations domain whose batches pause after planning, before writing, until `resume()`;
+ * `planned` resolves when the first batch got there. Locks stay shut until `open()`.
+ */
+export function pausedAfterPlanning(db: Database, clock: TestClock) {
+  const { locks, open } = gatedLocks();
+  let markPlanned!: () => void;
+  let resume!: () => void;
+  const planned = new Promise<void>((r) => (markPlanned = r));
+  const gate = new Promise<void>((r) => (resume = r));
+  const { reservations, stats } = countedReservations(db, clock, {
+    locks,
+    afterAllocate: async () => {
+      markPlanned();
+      await gate;
+    },
+  });
+  return { reservations, stats, open, planned, resume };
+}
