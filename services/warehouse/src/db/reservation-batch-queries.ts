@@ -9,6 +9,14 @@ import { stockMovements } from "./schema/stock-movements.js";
 import { warehouses } from "./schema/warehouses.js";
 import { toReservationRecord } from "./rows.js";
 
+/** A row of the planning reads: a level (reservation_id NULL) or an existing reservation's id. */
+interface PlanningRow {
+  reservation_id: string | null;
+  warehouse_id: string | null;
+  product_id: string | null;
+  available: string | null;
+}
+
 /** SQLSTATE raised by `warehouse.all_or_nothing` (migration 0002). */
 const BATCH_RACED = "WR001";
 
@@ -67,17 +75,28 @@ export function reservationBatchQueries(db: Database) {
       FROM wanted AS a JOIN held AS h ON h.warehouse_id = a.warehouse_id AND h.product_id = a.product_id
     )`;
 
+  /** The levels of active warehouses with units available: what a reservation may use. */
+  const usableLevels = (productIds: string[]) =>
+    sql`SELECT NULL::text AS reservation_id, l.warehouse_id, l.product_id, (l.on_hand - l.reserved)::text AS available
+        FROM ${stockLevels} AS l JOIN ${warehouses} AS w ON w.warehouse_id = l.warehouse_id
+        WHERE l.product_id = ANY(${sql.param(productIds)}::uuid[]) AND w.status = 'ACTIVE' AND l.on_hand - l.reserved > 0`;
+  const toLevel = (row: PlanningRow): AvailableLevel => ({ warehouseId: row.warehouse_id!, productId: row.product_id!, available: Number(row.available) });
+
   return {
+    /** Levels of active warehouses with something available: what a reservation may use. */
+    async activeAvailableLevels(productIds: string[]): Promise<AvailableLevel[]> {
+      if (productIds.length === 0) return [];
+      return (await queryRows<PlanningRow>(db, usableLevels(productIds))).map(toLevel);
+    },
+
     /**
      * What a batch of reservations is planned against, in one round trip: which of the ids
-     * exist already (replays), and the levels of active warehouses with units available.
+     * exist already (replays), and the levels a reservation may use.
      */
     async readForReserve(reservationIds: string[], productIds: string[]): Promise<{ existing: string[]; levels: AvailableLevel[] }> {
-      const rows = await queryRows<{ reservation_id: string | null; warehouse_id: string | null; product_id: string | null; available: string | null }>(
+      const rows = await queryRows<PlanningRow>(
         db,
-        sql`SELECT NULL::text AS reservation_id, l.warehouse_id, l.product_id, (l.on_hand - l.reserved)::text AS available
-            FROM ${stockLevels} AS l JOIN ${warehouses} AS w ON w.warehouse_id = l.warehouse_id
-            WHERE l.product_id = ANY(${sql.param(productIds)}::uuid[]) AND w.status = 'ACTIVE' AND l.on_hand - l.reserved > 0
+        sql`${usableLevels(productIds)}
             UNION ALL
             SELECT r.reservation_id, NULL, NULL, NULL FROM ${reservations} AS r WHERE r.reservation_id = ANY(${sql.param(reservationIds)}::text[])`,
       );
@@ -85,7 +104,7 @@ export function reservationBatchQueries(db: Database) {
       const levels: AvailableLevel[] = [];
       for (const row of rows) {
         if (row.reservation_id !== null) existing.push(row.reservation_id);
-        else levels.push({ warehouseId: row.warehouse_id!, productId: row.product_id!, available: Number(row.available) });
+        else levels.push(toLevel(row));
       }
       return { existing, levels };
     },

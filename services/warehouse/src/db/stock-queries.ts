@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, exists, gt, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, exists, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { anyOf, queryRows, type Database } from "@wms/db";
-import { ON_HAND_MAX, type AvailableLevel, type NewStockMovement, type Receipt, type StockLevel, type StockMovement } from "../domain/model.js";
+import { ON_HAND_MAX, type NewStockMovement, type Receipt, type StockLevel, type StockMovement } from "../domain/model.js";
 import { receipts } from "./schema/receipts.js";
 import { stockLevels } from "./schema/stock-levels.js";
 import { stockMovements } from "./schema/stock-movements.js";
@@ -88,17 +88,6 @@ export function stockQueries(db: Database) {
         .where(and(anyOf(stockLevels.productId, productIds, "uuid"), eq(warehouses.status, "ACTIVE")))
         .groupBy(stockLevels.productId);
       return new Map(rows.map((r) => [r.productId, Number(r.total)]));
-    },
-
-    /** Levels of active warehouses with something available: what a reservation may use. */
-    async activeAvailableLevels(productIds: string[]): Promise<AvailableLevel[]> {
-      if (productIds.length === 0) return [];
-      const rows = await db
-        .select({ warehouseId: stockLevels.warehouseId, productId: stockLevels.productId, available: sql<string>`${available}` })
-        .from(stockLevels)
-        .innerJoin(warehouses, eq(warehouses.warehouseId, stockLevels.warehouseId))
-        .where(and(anyOf(stockLevels.productId, productIds, "uuid"), eq(warehouses.status, "ACTIVE"), gt(available, 0)));
-      return rows.map((r) => ({ ...r, available: Number(r.available) }));
     },
 
     /** Row locks on a product's levels, always in warehouse-id order so two transfers never deadlock. */

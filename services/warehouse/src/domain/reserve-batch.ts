@@ -39,15 +39,16 @@ export async function reserveQueued(
   const products = [...new Set(batch.flatMap((q) => q.lines.map((l) => l.productId)))];
   const { existing, levels } = await repo.readForReserve(batch.map((q) => q.reservationId), products);
   const stored = await repo.findReservations(existing);
+  const replays = new Set(existing);
 
   const outcomes: Array<PromiseSettledResult<Reservation>> = [];
   const served: ReservationRecord[] = [];
   const allocations: ReservationAllocation[] = [];
   for (const q of batch) {
-    if (existing.includes(q.reservationId)) {
+    if (replays.has(q.reservationId)) {
       const replay = stored.get(q.reservationId);
       // Gone between the two reads (only a test deletes reservations): served alone instead.
-      if (!replay) throw new BatchRaced(0);
+      if (!replay) throw new BatchRaced(batch.length);
       outcomes.push({ status: "fulfilled", value: replay });
       continue;
     }
